@@ -1,0 +1,112 @@
+// Public types of the gateway: what the store holds and what the API and the
+// export return. The UI and the CLI import this module type-only; it must
+// never import runtime code.
+
+export type Direction = 'client_to_server' | 'server_to_client';
+
+/** `error` is a JSON-RPC error response; tool failures (`isError: true`) stay `response`. */
+export type MessageKind = 'request' | 'response' | 'notification' | 'error' | 'invalid';
+
+/** How a message travelled, so the UI can tell a POST reply from a GET stream event. */
+export type StreamKind =
+  | 'http-body' // request body of a POST, or a JSON response body
+  | 'post-sse' // event on the text/event-stream answer to a POST
+  | 'get-sse' // event on the standalone GET stream
+  | 'gateway' // synthesized by the gateway (upstream unreachable, aborted, ...)
+  | 'stdio'
+  | 'legacy-sse';
+
+export type JsonRpcId = string | number;
+
+export interface MessageRecord {
+  id: number;
+  /** Unix epoch milliseconds when the gateway saw the message. */
+  timestamp: number;
+  server: string;
+  sessionId: string | null;
+  direction: Direction;
+  kind: MessageKind;
+  /** For responses and errors: the method of the request they answer. */
+  method: string | null;
+  /** Keeps the JSON type: `1` and `"1"` are different ids. */
+  jsonrpcId: JsonRpcId | null;
+  /** Row id of the partner: the response for a request, the request for a response. */
+  pairedId: number | null;
+  /** On responses and errors: time since the paired request, in ms (sub-ms precision). */
+  durationMs: number | null;
+  httpStatus: number | null;
+  exchangeId: number | null;
+  stream: StreamKind | null;
+  sseEventId: string | null;
+  /** Byte length of the message as it crossed the gateway. */
+  size: number;
+  /** The message text as stored: redacted, and cut to the store's cap when `truncated`. */
+  body: string;
+  truncated: boolean;
+  /** JSON-RPC error or a result with `isError: true`. */
+  isError: boolean;
+  /** Rule ids of the redactions applied to the stored copy, empty when none. */
+  redactions: string[];
+}
+
+export interface ExchangeRecord {
+  id: number;
+  server: string;
+  sessionId: string | null;
+  method: string; // HTTP method
+  path: string;
+  status: number | null;
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string>;
+  /** Epoch ms with sub-ms precision. */
+  receivedAt: number;
+  upstreamFirstByteAt: number | null;
+  doneAt: number | null;
+  /** Why the exchange failed, when it did (upstream unreachable, aborted by the client, ...). */
+  error: string | null;
+}
+
+/** One line of `mcp-gateway logs export --format jsonl`. */
+export interface ExportLine {
+  id: number;
+  timestamp: string; // ISO 8601
+  server: string;
+  sessionId: string | null;
+  direction: Direction;
+  kind: MessageKind;
+  method: string | null;
+  jsonrpcId: JsonRpcId | null;
+  pairedId: number | null;
+  durationMs: number | null;
+  httpStatus: number | null;
+  /** The JSON-RPC message as an object, or the raw text for `invalid` and truncated messages. */
+  message: unknown;
+  truncated?: boolean;
+  size: number;
+}
+
+export type ServerTransport = 'http' | 'sse' | 'stdio';
+
+/** A registry entry as the API and the CLI show it: secrets masked. */
+export interface ServerView {
+  name: string;
+  type: ServerTransport;
+  url?: string;
+  headers?: Record<string, string>;
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  proxyUrl: string;
+}
+
+export interface GatewayHealth {
+  status: 'ok' | 'degraded';
+  version: string;
+  storage: { ok: boolean; error: string | null; pendingWrites: number; droppedWrites: number };
+}
+
+/** Error body of every `/api` failure. */
+export interface ApiError {
+  error: { code: string; message: string };
+}
