@@ -1,0 +1,49 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { apiError, apiRoutes, type ApiOptions } from './api/routes.js';
+import { proxyRoute, type ProxyRouteOptions } from './proxy/route.js';
+import { hostOriginGuard, type HostOriginOptions } from './security/host-origin.js';
+
+export interface AppOptions {
+  proxy: ProxyRouteOptions;
+  api: ApiOptions;
+  access: HostOriginOptions;
+  /** Folder of the built UI (packages/ui/dist). */
+  uiDir: string;
+  log: (message: string) => void;
+}
+
+/** The whole gateway as one Hono app: access checks, then proxy, API and UI. */
+export function createApp(options: AppOptions): Hono {
+  const app = new Hono();
+  app.use('*', hostOriginGuard(options.access));
+
+  app.all('/s/:name/mcp', proxyRoute(options.proxy));
+  app.route('/api', apiRoutes(options.api));
+  mountUi(app, options.uiDir);
+  app.get('/', (c) => c.redirect('/ui/'));
+
+  app.notFound((c) => c.json(apiError('not_found', `Nothing at ${c.req.path}. MCP clients connect to /s/<name>/mcp; the inspector is at /ui/`), 404));
+  app.onError((error, c) => {
+    // Details go to the gateway's log, never into a response body.
+    options.log(`internal error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+    return c.json(apiError('internal', 'Internal gateway error; see the gateway log'), 500);
+  });
+  return app;
+}
+
+function mountUi(app: Hono, uiDir: string): void {
+  const index = join(uiDir, 'index.html');
+  if (!existsSync(index)) {
+    app.get('/ui/*', (c) =>
+      c.html('<!doctype html><title>mcp-gateway</title><h1>MCP Gateway</h1><p>The UI is not built. Run <code>pnpm build</code>.</p>', 503),
+    );
+    return;
+  }
+  app.get('/ui', (c) => c.redirect('/ui/'));
+  app.use('/ui/*', serveStatic({ root: uiDir, rewriteRequestPath: (path) => path.replace(/^\/ui/, '') }));
+  // Client-side routes (/ui/traffic, /ui/servers/x) all load the app shell.
+  app.get('/ui/*', (c) => c.html(readFileSync(index, 'utf8')));
+}

@@ -1,0 +1,262 @@
+import type { Redactor } from '../redact/index.js';
+import type { MessageRow, WriteOp } from '../store/rows.js';
+import type { Direction, StreamKind } from '../types.js';
+import type { CollectedBody } from './body-collector.js';
+import { classifyTruncated, parseBody, type ClassifiedMessage } from './jsonrpc.js';
+import { PairingTable, opposite, type PendingRequest } from './pairing.js';
+import type { SseEvent } from './sse-parser.js';
+
+/** What the recorder needs of the store. */
+export interface RecordSink {
+  allocateMessageId(): number;
+  allocateExchangeId(): number;
+  enqueue(op: WriteOp): void;
+}
+
+export interface RecorderOptions {
+  sink: RecordSink;
+  /** The redactor for a server's traffic (its mode and its known secrets). */
+  redactorFor(server: string): Redactor;
+  /** Stored copies of bodies are cut to this; the row keeps the original size. */
+  maxStoredBodyBytes?: number;
+  /** High-resolution epoch milliseconds. */
+  now?: () => number;
+}
+
+export interface ExchangeInit {
+  server: string;
+  sessionId: string | null;
+  method: string;
+  path: string;
+  requestHeaders: Record<string, string>;
+}
+
+type Classified = Omit<ClassifiedMessage, 'text' | 'value'> & { value?: unknown };
+
+const hrNow = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * Turns what crosses the proxy into message rows: classifies, pairs, redacts,
+ * and hands them to the store. It never sees or changes the forwarded bytes.
+ */
+export class Recorder {
+  readonly pairing = new PairingTable();
+  readonly options: Required<Pick<RecorderOptions, 'maxStoredBodyBytes' | 'now'>> & RecorderOptions;
+
+  constructor(options: RecorderOptions) {
+    this.options = { maxStoredBodyBytes: 1024 * 1024, now: hrNow, ...options };
+  }
+
+  beginExchange(init: ExchangeInit): ExchangeCapture {
+    return new ExchangeCapture(this, init);
+  }
+
+  /** The session was deleted or expired: its unanswered requests never will be. */
+  endSession(server: string, sessionId: string): void {
+    this.pairing.dropSession(server, sessionId);
+  }
+
+  /** Stored form of a body: redacted first, then cut to the cap. */
+  storedBody(server: string, text: string, classified: Classified, truncatedInput: boolean): { body: string; truncated: boolean; redactions: string[] } {
+    const redactor = this.options.redactorFor(server);
+    const cap = this.options.maxStoredBodyBytes;
+    if (!truncatedInput && text.length <= cap) {
+      const redacted = redactor.message(text, classified.value);
+      return fitToCap(redacted.value, cap, redacted.rules);
+    }
+    // Too big to store whole: scan a little past the cut so a secret that
+    // straddles it is still recognized, then cut.
+    const redacted = redactor.text(text.length > cap + 4096 ? text.slice(0, cap + 4096) : text);
+    const fitted = fitToCap(redacted.value, cap, redacted.rules);
+    return { ...fitted, truncated: fitted.truncated || truncatedInput };
+  }
+}
+
+function fitToCap(text: string, cap: number, redactions: string[]): { body: string; truncated: boolean; redactions: string[] } {
+  // Cheap test first: a string of n UTF-16 units is at most 3n UTF-8 bytes.
+  if (text.length * 3 <= cap || Buffer.byteLength(text) <= cap) return { body: text, truncated: false, redactions };
+  const cut = Buffer.from(text).subarray(0, cap).toString('utf8').replace(/\uFFFD$/, '');
+  return { body: cut, truncated: true, redactions };
+}
+
+export class ExchangeCapture {
+  readonly id: number;
+  private sessionId: string | null;
+  private status: number | null = null;
+  private readonly clientRowIds: number[] = [];
+  /** Requests of this exchange's body: their answers come back on this exchange first. */
+  private readonly local = new Map<string, PendingRequest>();
+  private finished = false;
+
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly init: ExchangeInit,
+  ) {
+    this.id = recorder.options.sink.allocateExchangeId();
+    this.sessionId = init.sessionId;
+    recorder.options.sink.enqueue({
+      op: 'exchange',
+      row: {
+        id: this.id,
+        server: init.server,
+        sessionId: init.sessionId,
+        method: init.method,
+        path: init.path,
+        status: null,
+        requestHeaders: recorder.options.redactorFor(init.server).headers(init.requestHeaders).value,
+        responseHeaders: {},
+        receivedAt: recorder.options.now(),
+        upstreamFirstByteAt: null,
+        doneAt: null,
+        error: null,
+      },
+    });
+  }
+
+  /** The POST body the client sent (one message or a batch). */
+  clientBody(body: CollectedBody): void {
+    if (body.size === 0) return;
+    for (const [message, text] of split(body)) {
+      const rowId = this.record('client_to_server', message, text, body, 'http-body', null);
+      this.clientRowIds.push(rowId);
+    }
+  }
+
+  /** Status and headers of the upstream's answer. */
+  upstreamResponse(status: number, headers: Record<string, string>): void {
+    const { sink, now, redactorFor } = this.recorder.options;
+    this.status = status;
+    const assigned = headers['mcp-session-id'] ?? null;
+    const adopted = this.sessionId === null && assigned !== null ? assigned : null;
+    if (adopted) this.sessionId = adopted;
+    sink.enqueue({
+      op: 'exchange-update',
+      id: this.id,
+      update: { status, responseHeaders: redactorFor(this.init.server).headers(headers).value, upstreamFirstByteAt: now(), sessionId: adopted },
+    });
+    if (this.clientRowIds.length > 0) sink.enqueue({ op: 'annotate', ids: this.clientRowIds, httpStatus: status, sessionId: adopted });
+    if (status === 404 && this.sessionId !== null && this.init.sessionId !== null) {
+      // Legacy Streamable HTTP: 404 on a request with a session id means the session is gone.
+      this.recorder.endSession(this.init.server, this.sessionId);
+    }
+  }
+
+  /** A JSON (or any non-SSE) response body. */
+  serverBody(body: CollectedBody): void {
+    if (body.size === 0) return;
+    for (const [message, text] of split(body)) this.record('server_to_client', message, text, body, 'http-body', null);
+  }
+
+  /** One SSE event of a POST answer or of the GET stream. */
+  serverEvent(event: SseEvent, stream: Extract<StreamKind, 'post-sse' | 'get-sse'>): void {
+    // Priming events and bare id/retry blocks carry no message.
+    if (event.data === null || event.data === '') return;
+    const body: CollectedBody = { text: event.data, size: event.dataBytes, truncated: event.truncated, tail: event.tail };
+    for (const [message, text] of split(body)) this.record('server_to_client', message, text, body, stream, event.id);
+  }
+
+  /** An answer the gateway made up because the upstream could not give one (it is down, say). */
+  gatewayAnswer(status: number, text: string): void {
+    this.status = status;
+    this.recorder.options.sink.enqueue({ op: 'exchange-update', id: this.id, update: { status } });
+    const body: CollectedBody = { text, size: Buffer.byteLength(text), truncated: false, tail: null };
+    for (const [message, part] of split(body)) this.record('server_to_client', message, part, body, 'gateway', null);
+  }
+
+  finish(error?: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    const { sink, now, redactorFor } = this.recorder.options;
+    sink.enqueue({
+      op: 'exchange-update',
+      id: this.id,
+      update: { doneAt: now(), error: error === undefined ? null : redactorFor(this.init.server).text(error).value },
+    });
+  }
+
+  get session(): string | null {
+    return this.sessionId;
+  }
+
+  private record(
+    direction: Direction,
+    message: Classified,
+    text: string,
+    body: CollectedBody,
+    stream: StreamKind,
+    sseEventId: string | null,
+  ): number {
+    const { sink, now } = this.recorder.options;
+    const at = now();
+    const id = sink.allocateMessageId();
+    let method = message.method;
+    let pairedId: number | null = null;
+    let durationMs: number | null = null;
+
+    const isAnswer = message.kind === 'response' || message.kind === 'error';
+    if (message.kind === 'request' && message.id !== null) {
+      const pending: PendingRequest = { rowId: id, at, method, exchangeId: this.id };
+      if (direction === 'client_to_server') this.local.set(localKey(message.id), pending);
+      this.recorder.pairing.add({ server: this.init.server, sessionId: this.sessionId, direction, id: message.id }, pending);
+    } else if (isAnswer && message.id !== null) {
+      const request = this.takeRequest(direction, message.id);
+      if (request) {
+        method = request.method;
+        pairedId = request.rowId;
+        durationMs = Math.round((at - request.at) * 1000) / 1000;
+        sink.enqueue({ op: 'pair', requestId: request.rowId, responseId: id });
+      }
+    }
+
+    const stored = this.recorder.storedBody(this.init.server, text, message, body.truncated);
+    const row: MessageRow = {
+      id,
+      timestamp: Math.floor(at),
+      server: this.init.server,
+      sessionId: this.sessionId,
+      direction,
+      kind: message.kind,
+      method,
+      jsonrpcId: message.id,
+      pairedId,
+      durationMs,
+      httpStatus: direction === 'server_to_client' ? this.status : null,
+      exchangeId: this.id,
+      stream,
+      sseEventId,
+      // A batch element's size is its own, not the whole body's.
+      size: body.truncated || text === body.text ? body.size : Buffer.byteLength(text),
+      body: stored.body,
+      truncated: stored.truncated,
+      isError: message.isError,
+      redactions: stored.redactions,
+    };
+    sink.enqueue({ op: 'message', row });
+    return id;
+  }
+
+  private takeRequest(answerDirection: Direction, id: string | number): PendingRequest | undefined {
+    const requestDirection = opposite(answerDirection);
+    const server = this.init.server;
+    if (requestDirection === 'client_to_server') {
+      const local = this.local.get(localKey(id));
+      if (local) {
+        this.local.delete(localKey(id));
+        // The request may be filed under no session (initialize) or this one.
+        this.recorder.pairing.take({ server, sessionId: this.init.sessionId, direction: requestDirection, id });
+        return local;
+      }
+    }
+    return this.recorder.pairing.take({ server, sessionId: this.sessionId, direction: requestDirection, id });
+  }
+}
+
+function localKey(id: string | number): string {
+  return typeof id === 'number' ? `n${id}` : `s${id}`;
+}
+
+/** Splits a collected body into classified messages with the text to store for each. */
+function split(body: CollectedBody): Array<[Classified, string]> {
+  if (body.truncated) return [[classifyTruncated(body.text, body.tail ?? ''), body.text]];
+  return parseBody(body.text).messages.map((m) => [m, m.text]);
+}

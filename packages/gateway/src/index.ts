@@ -1,0 +1,11 @@
+// The gateway's library surface, used by the CLI and by tests.
+export { startGateway, GatewayStartError, type RunningGateway, type StartOptions } from './server.js';
+export { resolveHome, ensurePrivateHome, homePaths, type HomePaths } from './home/home.js';
+export { readRegistry, RegistryError } from './registry/file.js';
+export { putServer, deleteServer, validateEntry, resolveServers, RegistryInputError, type ResolvedServer } from './registry/registry.js';
+export { SERVER_NAME_PATTERN, transportOf, type ServerEntry } from './registry/schema.js';
+export { openDatabase } from './store/db.js';
+export { iterateMessages, toExportLine, clearMessages, countMessages } from './store/queries.js';
+export { serverView } from './api/views.js';
+export { VERSION } from './version.js';
+export type * from './types.js';

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { ServerTransport } from '../types.js';
+
+export const SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export const serverNameSchema = z
+  .string()
+  .regex(
+    SERVER_NAME_PATTERN,
+    'a server name is 1-64 letters, digits, "-" or "_", starting with a letter or digit',
+  );
+
+const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'url must be an absolute http:// or https:// URL' },
+);
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name');
+// CR, LF and NUL in a header value would let a config value inject headers upstream.
+const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'header values must not contain line breaks');
+
+// Entries keep keys we do not know (people paste configs with "disabled",
+// "alwaysAllow", ...): loose objects, so a rewrite never drops them.
+export const serverEntrySchema = z
+  .looseObject({
+    type: z.enum(['http', 'sse', 'stdio', 'streamable-http', 'streamableHttp']).optional(),
+    url: httpUrl.optional(),
+    headers: z.record(headerName, headerValue).optional(),
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).optional(),
+    env: z.record(z.string().min(1), z.string()).optional(),
+    cwd: z.string().optional(),
+  })
+  .superRefine((entry, ctx) => {
+    if (entry.url && entry.command) {
+      ctx.addIssue({ code: 'custom', message: 'give either "url" or "command", not both' });
+    } else if (!entry.url && !entry.command) {
+      ctx.addIssue({ code: 'custom', message: 'needs "url" (HTTP server) or "command" (stdio server)' });
+    }
+    if (entry.type === 'stdio' && !entry.command) {
+      ctx.addIssue({ code: 'custom', message: '"type": "stdio" needs "command"' });
+    }
+    if (entry.type && entry.type !== 'stdio' && !entry.url) {
+      ctx.addIssue({ code: 'custom', message: `"type": "${entry.type}" needs "url"` });
+    }
+  });
+
+export type ServerEntry = z.infer<typeof serverEntrySchema>;
+
+export const registryFileSchema = z.looseObject({
+  mcpServers: z.record(z.string(), serverEntrySchema).default({}),
+});
+
+export type RegistryFile = z.infer<typeof registryFileSchema>;
+
+export function transportOf(entry: ServerEntry): ServerTransport {
+  if (entry.command) return 'stdio';
+  return entry.type === 'sse' ? 'sse' : 'http';
+}
+
+/** Formats zod issues as one readable line: `mcpServers.x.url: url must be ...`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}

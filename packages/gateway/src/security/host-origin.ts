@@ -1,0 +1,58 @@
+import type { MiddlewareHandler } from 'hono';
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+export function isLoopbackHost(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+export interface HostOriginOptions {
+  /** The port the gateway listens on (known only after listen when 0 was asked for). */
+  port: () => number;
+  /** Extra host names the gateway answers to. */
+  extraHosts?: string[];
+  onReject?: (reason: string) => void;
+}
+
+/**
+ * Every route: the Host header must name this gateway (a DNS-rebinding page
+ * sends its own host name), and a browser Origin, when present, must be this
+ * gateway's own origin exactly (scheme, host and port). Requests without an
+ * Origin come from CLIs and IDEs, not from web pages, and pass.
+ */
+export function hostOriginGuard(options: HostOriginOptions): MiddlewareHandler {
+  return async (c, next) => {
+    const port = options.port();
+    const names = [...LOOPBACK_NAMES, ...(options.extraHosts ?? [])];
+    const allowedHosts = new Set(names.map((n) => `${n}:${port}`.toLowerCase()));
+    const host = (c.req.header('host') ?? '').toLowerCase();
+    if (!allowedHosts.has(host)) {
+      options.onReject?.(`host ${JSON.stringify(host)}`);
+      return forbidden(c.req.path, `Host ${JSON.stringify(host)} is not this gateway; use http://127.0.0.1:${port}`);
+    }
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !allowedHosts.has(originHost(origin))) {
+      options.onReject?.(`origin ${JSON.stringify(origin)}`);
+      return forbidden(c.req.path, `Origin ${JSON.stringify(origin)} may not use this gateway`);
+    }
+    await next();
+  };
+}
+
+function originHost(origin: string): string {
+  try {
+    const url = new URL(origin);
+    if (url.protocol !== 'http:') return '';
+    return `${url.hostname}:${url.port || '80'}`.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+function forbidden(path: string, message: string): Response {
+  // MCP clients read JSON-RPC errors; everything else gets the API's error shape.
+  const body = path.startsWith('/s/')
+    ? { jsonrpc: '2.0', id: null, error: { code: -32000, message } }
+    : { error: { code: 'forbidden', message } };
+  return new Response(JSON.stringify(body), { status: 403, headers: { 'content-type': 'application/json' } });
+}

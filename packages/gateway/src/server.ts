@@ -1,0 +1,148 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Agent } from 'undici';
+import type { Hono } from 'hono';
+import { createApp } from './app.js';
+import { Recorder } from './capture/recorder.js';
+import { ensurePrivateHome } from './home/home.js';
+import { writeAtomic } from './registry/file.js';
+import { LiveRegistry, type ResolvedServer } from './registry/registry.js';
+import { createRedactor, type Redactor } from './redact/index.js';
+import { isLoopbackHost } from './security/host-origin.js';
+import { openDatabase } from './store/db.js';
+import { Writer } from './store/writer.js';
+import { VERSION } from './version.js';
+
+export interface StartOptions {
+  home: string;
+  host?: string;
+  port?: number;
+  log?: (message: string) => void;
+  /** Folder of the built UI; defaults to packages/ui/dist beside this package. */
+  uiDir?: string;
+  /** How long shutdown waits for in-flight requests before closing their connections. */
+  drainMs?: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  host: string;
+  port: number;
+  home: string;
+  app: Hono;
+  registry: LiveRegistry;
+  writer: Writer;
+  close(): Promise<void>;
+}
+
+/** A start-up problem the user can fix; the message says how. */
+export class GatewayStartError extends Error {
+  override name = 'GatewayStartError';
+}
+
+const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`[mcp-gateway] ${message}\n`));
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) {
+    throw new GatewayStartError(
+      `Refusing to listen on ${host}: the gateway exposes recorded traffic and upstream credentials, and this version only binds loopback addresses (127.0.0.1, ::1). Use --host 127.0.0.1.`,
+    );
+  }
+  const paths = ensurePrivateHome(options.home);
+  const registry = new LiveRegistry({ file: paths.registry, onError: log });
+  const { sqlite } = openDatabase(paths.database);
+  const writer = new Writer({ sqlite, onError: (message) => log(message) });
+  const redactors = redactorCache(registry);
+  const recorder = new Recorder({ sink: writer, redactorFor: redactors.get });
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
+
+  let boundPort = options.port ?? 3333;
+  const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+  const app = createApp({
+    proxy: { registry, recorder, dispatcher, maxRequestBytes: 64 * 1024 * 1024, maxCaptureBytes: 16 * 1024 * 1024, gatewayHeaders: new Set() },
+    api: { registry, writer, sqlite, version: VERSION, baseUrl },
+    access: { port: () => boundPort },
+    uiDir: options.uiDir ?? DEFAULT_UI_DIR,
+    log,
+  });
+
+  let server: ServerType;
+  try {
+    server = await listen(app, host, boundPort);
+  } catch (error) {
+    writer.close();
+    sqlite.close();
+    registry.close();
+    await dispatcher.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new GatewayStartError(`Port ${boundPort} on ${host} is in use; choose another with --port or MCP_GATEWAY_PORT.`);
+    throw error;
+  }
+  boundPort = (server.address() as AddressInfo).port;
+  writeAtomic(paths.runtime, `${JSON.stringify({ pid: process.pid, url: baseUrl(), host, port: boundPort, version: VERSION }, null, 2)}\n`);
+
+  const sweeper = setInterval(() => recorder.pairing.sweep(performance.timeOrigin + performance.now()), 60_000);
+  sweeper.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      clearInterval(sweeper);
+      await drain(server as Server, options.drainMs ?? 3000);
+      writer.close();
+      sqlite.close();
+      registry.close();
+      await dispatcher.close().catch(() => undefined);
+      rmSync(paths.runtime, { force: true });
+    })();
+    return closing;
+  };
+
+  return { url: baseUrl(), host, port: boundPort, home: paths.dir, app, registry, writer, close };
+}
+
+function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish, then cuts what is left (open event streams never finish). */
+async function drain(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(timer);
+}
+
+/** One redactor per server, knowing that server's configured secrets; rebuilt when the registry changes. */
+function redactorCache(registry: LiveRegistry): { get: (server: string) => Redactor } {
+  let cache = new Map<string, Redactor>();
+  const fallback = createRedactor();
+  registry.onChange(() => {
+    cache = new Map();
+  });
+  return {
+    get: (name: string) => {
+      let redactor = cache.get(name);
+      if (!redactor) {
+        const server = registry.get(name);
+        redactor = server ? createRedactor({ knownSecrets: configuredSecrets(server) }) : fallback;
+        cache.set(name, redactor);
+      }
+      return redactor;
+    },
+  };
+}
+
+function configuredSecrets(server: ResolvedServer): string[] {
+  const { headers, env } = server.entry;
+  return [...Object.values(headers ?? {}), ...Object.values(env ?? {})];
+}

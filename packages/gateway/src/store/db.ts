@@ -1,0 +1,41 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { restrictFiles } from '../home/home.js';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface OpenedDatabase {
+  db: Db;
+  sqlite: Database.Database;
+}
+
+// Same path from src/store (tests) and dist/store (built): ../../drizzle.
+const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+export interface OpenDatabaseOptions {
+  readonly?: boolean;
+}
+
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
+  if (!options.readonly && file !== ':memory:') {
+    // SQLite gives -wal and -shm the main file's mode: create it 0600 first.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    restrictFiles([file, `${file}-wal`, `${file}-shm`, `${file}-journal`]);
+  }
+  const sqlite = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  sqlite.pragma('busy_timeout = 5000');
+  if (!options.readonly) {
+    // Only takes effect on a new, empty file; lets "clear" give space back without a full VACUUM.
+    sqlite.pragma('auto_vacuum = INCREMENTAL');
+    sqlite.pragma('journal_mode = WAL');
+    // WAL + NORMAL: a process crash loses nothing committed; only power loss can.
+    sqlite.pragma('synchronous = NORMAL');
+  }
+  const db = drizzle(sqlite, { schema });
+  if (!options.readonly) migrate(db, { migrationsFolder: MIGRATIONS });
+  return { db, sqlite };
+}

@@ -1,0 +1,84 @@
+import type { Direction, ExchangeRecord, JsonRpcId, MessageKind, MessageRecord, StreamKind } from '../types.js';
+
+/** A message as the writer inserts it. */
+export interface MessageRow {
+  id: number;
+  timestamp: number;
+  server: string;
+  sessionId: string | null;
+  direction: Direction;
+  kind: MessageKind;
+  method: string | null;
+  jsonrpcId: JsonRpcId | null;
+  pairedId: number | null;
+  durationMs: number | null;
+  httpStatus: number | null;
+  exchangeId: number | null;
+  stream: StreamKind | null;
+  sseEventId: string | null;
+  size: number;
+  body: string;
+  truncated: boolean;
+  isError: boolean;
+  redactions: string[];
+}
+
+export type ExchangeRow = ExchangeRecord;
+
+export type ExchangeUpdate = Partial<Pick<ExchangeRecord, 'sessionId' | 'status' | 'responseHeaders' | 'upstreamFirstByteAt' | 'doneAt' | 'error'>>;
+
+/** Everything the recorder asks of the store, applied in order, in batches. */
+export type WriteOp =
+  | { op: 'message'; row: MessageRow }
+  | { op: 'pair'; requestId: number; responseId: number }
+  /** Once the response headers are in: the HTTP status of the client's messages, and the session an initialize was given. */
+  | { op: 'annotate'; ids: number[]; httpStatus: number | null; sessionId: string | null }
+  | { op: 'exchange'; row: ExchangeRow }
+  | { op: 'exchange-update'; id: number; update: ExchangeUpdate };
+
+/** The raw shape of a `messages` row as better-sqlite3 returns it. */
+export interface MessageDbRow {
+  id: number;
+  timestamp: number;
+  server: string;
+  session_id: string | null;
+  direction: Direction;
+  kind: MessageKind;
+  method: string | null;
+  jsonrpc_id: string | null;
+  paired_id: number | null;
+  duration_ms: number | null;
+  http_status: number | null;
+  exchange_id: number | null;
+  stream: StreamKind | null;
+  sse_event_id: string | null;
+  size: number;
+  body: string;
+  truncated: number;
+  is_error: number;
+  redactions: string;
+}
+
+export function toMessageRecord(row: MessageDbRow): MessageRecord {
+  return {
+    id: row.id,
+    timestamp: row.timestamp,
+    server: row.server,
+    sessionId: row.session_id,
+    direction: row.direction,
+    kind: row.kind,
+    method: row.method,
+    jsonrpcId: row.jsonrpc_id === null ? null : (JSON.parse(row.jsonrpc_id) as JsonRpcId),
+    pairedId: row.paired_id,
+    durationMs: row.duration_ms,
+    httpStatus: row.http_status,
+    exchangeId: row.exchange_id,
+    stream: row.stream,
+    sseEventId: row.sse_event_id,
+    size: row.size,
+    body: row.body,
+    truncated: row.truncated === 1,
+    isError: row.is_error === 1,
+    redactions: row.redactions ? row.redactions.split(',') : [],
+  };
+}

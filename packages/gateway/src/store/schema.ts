@@ -1,0 +1,58 @@
+import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+// One row per JSON-RPC message. Ids are assigned by the gateway (see writer.ts)
+// so that a request and its response can point at each other in one batch.
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    timestamp: integer('timestamp').notNull(),
+    server: text('server').notNull(),
+    sessionId: text('session_id'),
+    direction: text('direction', { enum: ['client_to_server', 'server_to_client'] }).notNull(),
+    kind: text('kind', { enum: ['request', 'response', 'notification', 'error', 'invalid'] }).notNull(),
+    method: text('method'),
+    // JSON text of the id, so 1 and "1" stay distinct.
+    jsonrpcId: text('jsonrpc_id'),
+    pairedId: integer('paired_id'),
+    durationMs: real('duration_ms'),
+    httpStatus: integer('http_status'),
+    exchangeId: integer('exchange_id'),
+    stream: text('stream'),
+    sseEventId: text('sse_event_id'),
+    size: integer('size').notNull(),
+    body: text('body').notNull(),
+    truncated: integer('truncated', { mode: 'boolean' }).notNull().default(false),
+    isError: integer('is_error', { mode: 'boolean' }).notNull().default(false),
+    // Comma-separated rule ids; empty when nothing was redacted.
+    redactions: text('redactions').notNull().default(''),
+  },
+  (t) => [
+    index('messages_server_id').on(t.server, t.id),
+    index('messages_session_id').on(t.sessionId, t.id),
+    index('messages_method_id').on(t.method, t.id),
+    index('messages_timestamp').on(t.timestamp),
+    index('messages_exchange').on(t.exchangeId),
+  ],
+);
+
+// One row per HTTP exchange between client and gateway; messages link to it.
+export const exchanges = sqliteTable(
+  'exchanges',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    server: text('server').notNull(),
+    sessionId: text('session_id'),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    status: integer('status'),
+    // JSON objects, already redacted.
+    requestHeaders: text('request_headers').notNull(),
+    responseHeaders: text('response_headers').notNull().default('{}'),
+    receivedAt: real('received_at').notNull(),
+    upstreamFirstByteAt: real('upstream_first_byte_at'),
+    doneAt: real('done_at'),
+    error: text('error'),
+  },
+  (t) => [index('exchanges_server_id').on(t.server, t.id)],
+);

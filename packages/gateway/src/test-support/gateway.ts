@@ -1,0 +1,57 @@
+// Starts a real gateway (real HTTP listener, real SQLite file) in a fresh temp
+// home, and reads back what it recorded.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGateway, type RunningGateway } from '../server.js';
+import { toMessageRecord, type MessageDbRow } from '../store/rows.js';
+import type { MessageRecord } from '../types.js';
+
+export interface TestGateway extends RunningGateway {
+  logs: string[];
+  /** Flushes the writer and returns every recorded message, oldest first. */
+  messages(): MessageRecord[];
+  exchanges(): Array<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), 'mcp-gateway-test-'));
+}
+
+export async function startTestGateway(servers: Record<string, unknown> = {}, home = tempHome()): Promise<TestGateway> {
+  writeFileSync(join(home, 'mcp.json'), JSON.stringify({ mcpServers: servers }, null, 2), { mode: 0o600 });
+  const logs: string[] = [];
+  const gateway = await startGateway({ home, port: 0, log: (m) => logs.push(m), drainMs: 500 });
+  const read = <T>(sql: string): T[] => {
+    gateway.writer.flush();
+    const db = new Database(join(home, 'logs.db'), { readonly: true });
+    try {
+      return db.prepare(sql).all() as T[];
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    ...gateway,
+    logs,
+    messages: () => read<MessageDbRow>('SELECT * FROM messages ORDER BY id').map(toMessageRecord),
+    exchanges: () => read<Record<string, unknown>>('SELECT * FROM exchanges ORDER BY id'),
+    stop: async () => {
+      await gateway.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value (or throws after `timeoutMs`). */
+export async function eventually<T>(check: () => T | undefined | false, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
