@@ -55,7 +55,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   }
   const paths = ensurePrivateHome(options.home);
   const registry = new LiveRegistry({ file: paths.registry, onError: log });
-  const { sqlite } = openDatabase(paths.database);
+  const { sqlite } = openDatabase(paths.database, { busyTimeoutMs: 100 });
   const writer = new Writer({ sqlite, onError: (message) => log(message) });
   const redactors = redactorCache(registry);
   const recorder = new Recorder({ sink: writer, redactorFor: redactors.get });

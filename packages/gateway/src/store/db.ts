@@ -18,6 +18,12 @@ const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 export interface OpenDatabaseOptions {
   readonly?: boolean;
+  /**
+   * How long a statement waits for another connection's lock. better-sqlite3
+   * blocks the thread while it waits, so the gateway keeps this short and lets
+   * the writer retry instead; the CLI can afford to wait.
+   */
+  busyTimeoutMs?: number;
 }
 
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
@@ -27,7 +33,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): O
     restrictFiles([file, `${file}-wal`, `${file}-shm`, `${file}-journal`]);
   }
   const sqlite = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   if (!options.readonly) {
     // Only takes effect on a new, empty file; lets "clear" give space back without a full VACUUM.
     sqlite.pragma('auto_vacuum = INCREMENTAL');

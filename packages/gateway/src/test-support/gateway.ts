@@ -1,7 +1,7 @@
 // Starts a real gateway (real HTTP listener, real SQLite file) in a fresh temp
 // home, and reads back what it recorded.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway, type RunningGateway } from '../server.js';
@@ -20,8 +20,9 @@ export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), 'mcp-gateway-test-'));
 }
 
-export async function startTestGateway(servers: Record<string, unknown> = {}, home = tempHome()): Promise<TestGateway> {
-  writeFileSync(join(home, 'mcp.json'), JSON.stringify({ mcpServers: servers }, null, 2), { mode: 0o600 });
+export async function startTestGateway(servers?: Record<string, unknown>, home = tempHome()): Promise<TestGateway> {
+  // Without servers the gateway starts with no mcp.json at all, as on first run.
+  if (servers) writeTestRegistry(home, servers);
   const logs: string[] = [];
   const gateway = await startGateway({ home, port: 0, log: (m) => logs.push(m), drainMs: 500 });
   const read = <T>(sql: string): T[] => {
@@ -43,6 +44,11 @@ export async function startTestGateway(servers: Record<string, unknown> = {}, ho
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+export function writeTestRegistry(home: string, servers: Record<string, unknown>): void {
+  mkdirSync(home, { recursive: true });
+  writeFileSync(join(home, 'mcp.json'), JSON.stringify({ mcpServers: servers }, null, 2), { mode: 0o600 });
 }
 
 /** Polls until `check` returns a value (or throws after `timeoutMs`). */
