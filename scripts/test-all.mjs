@@ -20,7 +20,7 @@
 //
 // Env: TEST_ALL_SUITE_TIMEOUT_SECONDS (default 240) kills a suite that hangs.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -346,6 +346,7 @@ async function main(argv) {
     suites = suites.filter((s) => only.some((o) => [s.id, s.pkgName, s.pkgName.replace(/^@[^/]+\//, '')].includes(o)));
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
+  rmSync(path.join(RESULTS_DIR, 'summary.txt'), { force: true });
 
   const results = [];
   const warnings = [];
@@ -383,6 +384,9 @@ async function main(argv) {
       ? red(`\n✗ failures in: ${failedSuites.join(', ')}  (${((Date.now() - t0) / 1000).toFixed(1)}s)`)
       : green(`\n✓ all ${results.length} suite(s) passed  (${((Date.now() - t0) / 1000).toFixed(1)}s)`),
   );
+  // .ci/run prints this file again after `pnpm test`, whose own trailing
+  // ELIFECYCLE line would otherwise follow the summary.
+  writeFileSync(path.join(RESULTS_DIR, 'summary.txt'), `${closingLine(t)}\n`);
   console.log(closingLine(t)); // MUST stay the last line printed
   return t.failed > 0 ? 1 : 0;
 }

@@ -1,0 +1,58 @@
+import { InvalidArgumentError } from 'commander';
+
+// Parsers for option values. They throw commander's InvalidArgumentError so a
+// bad value is reported like every other usage error: one line, exit 2.
+
+export const DEFAULT_PORT = 3333;
+export const DEFAULT_HOST = '127.0.0.1';
+export const PORT_ENV = 'MCP_GATEWAY_PORT';
+
+export function parsePort(value: string): number {
+  const port = /^\d{1,5}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new InvalidArgumentError('Use an integer from 0 to 65535 (0 picks any free port).');
+  }
+  return port;
+}
+
+// Same token rule as the registry schema, so a header accepted here is never rejected on save.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** `--header "Name: value"`, repeatable; collected into one record. */
+export function collectHeader(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const colon = value.indexOf(':');
+  const name = colon === -1 ? '' : value.slice(0, colon).trim();
+  if (!HEADER_NAME.test(name)) {
+    throw new InvalidArgumentError('Write it as "Name: value", e.g. --header "Authorization: Bearer <token>".');
+  }
+  const clash = Object.keys(previous).find((existing) => existing.toLowerCase() === name.toLowerCase());
+  if (clash) throw new InvalidArgumentError(`Header "${clash}" is given twice; pass each header once.`);
+  return { ...previous, [name]: value.slice(colon + 1).trim() };
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `--env KEY=VALUE`, repeatable; the value may itself contain "=". */
+export function collectEnv(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const equals = value.indexOf('=');
+  const name = equals === -1 ? '' : value.slice(0, equals);
+  if (!ENV_NAME.test(name)) {
+    throw new InvalidArgumentError('Write it as KEY=VALUE with KEY made of letters, digits and "_", e.g. --env API_KEY=secret.');
+  }
+  if (name in previous) throw new InvalidArgumentError(`Variable ${name} is given twice; pass each variable once.`);
+  return { ...previous, [name]: value.slice(equals + 1) };
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Options every command accepts (declared on the root program). */
+export interface GlobalOptions {
+  home?: string;
+}

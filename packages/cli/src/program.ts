@@ -1,0 +1,164 @@
+import { Command, Option } from 'commander';
+import { EXIT_USAGE, oneLine } from './errors.js';
+import { DEFAULT_HOST, DEFAULT_PORT, PORT_ENV, collectEnv, collectHeader, parsePort, type GlobalOptions } from './options.js';
+import { CLI_VERSION } from './version.js';
+import type { ClearLogsOptions, ExportLogsOptions } from './commands/logs.js';
+import type { AddServerOptions, ListServersOptions } from './commands/server.js';
+import type { StartOptions } from './commands/start.js';
+
+export interface ProgramContext {
+  /**
+   * The arguments after the first `--`, or null. Commander folds them into the
+   * operands and forgets where `--` was, but `server add` must tell a URL from
+   * a stdio command by it.
+   */
+  afterDashDash: string[] | null;
+}
+
+// Command modules load the gateway (SQLite, Hono, secretlint), so they are
+// imported only when their command runs: `--help` and usage errors stay instant.
+
+export function buildProgram(context: ProgramContext): Command {
+  const program = new Command('mcp-gateway')
+    .description(
+      'Local debugging gateway for the Model Context Protocol: MCP clients connect to http://127.0.0.1:3333/s/<name>/mcp, ' +
+        'the gateway proxies to the named upstream server and records every JSON-RPC message.',
+    )
+    .version(CLI_VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for this command')
+    .option('--home <dir>', 'gateway home folder with mcp.json and logs.db (default: $MCP_GATEWAY_HOME, else ~/.mcp-gateway)')
+    .configureHelp({ showGlobalOptions: true })
+    // Throw instead of exiting so run() decides the exit code (2 for usage errors).
+    .exitOverride();
+
+  addStartCommand(program);
+  addServerCommands(program, context);
+  addLogsCommands(program);
+  program.addHelpText('after', '\nWith no command, mcp-gateway runs `start`.');
+
+  installErrorOutput(program);
+  return program;
+}
+
+function portOption(description: string): Option {
+  return new Option('--port <port>', description).env(PORT_ENV).default(DEFAULT_PORT).argParser(parsePort);
+}
+
+function addStartCommand(program: Command): void {
+  program
+    .command('start', { isDefault: true })
+    .description('run the gateway (what a bare `mcp-gateway` does)')
+    .addOption(portOption('port to listen on; 0 picks any free port'))
+    .option('--host <host>', 'loopback address to listen on', DEFAULT_HOST)
+    // Being the default command, start receives any word commander did not
+    // recognise as a command; the action reports it as an unknown command.
+    .allowExcessArguments()
+    .action(async (_options: unknown, command: Command) => {
+      const stray = command.args[0];
+      if (stray !== undefined) {
+        const explicit = program.args[0] === 'start';
+        if (explicit) command.error(`error: start takes no arguments, got '${stray}'`, { exitCode: EXIT_USAGE });
+        program.error(`error: unknown command '${stray}'`, { exitCode: EXIT_USAGE, code: 'commander.unknownCommand' });
+      }
+      const { runStart } = await import('./commands/start.js');
+      await runStart(command.optsWithGlobals<StartOptions>());
+    });
+}
+
+function addServerCommands(program: Command, context: ProgramContext): void {
+  const server = program.command('server').description('add, list and remove upstream servers (stored in <home>/mcp.json)');
+
+  server
+    .command('add')
+    .description('register an upstream server: an HTTP URL, or a stdio command after --')
+    .usage('[options] <name> <url>\n       mcp-gateway server add [options] <name> -- <command> [args...]')
+    .argument('<name>', 'server name, used in the proxy URL: 1-64 letters, digits, "-" or "_"')
+    .argument('[url]', 'upstream MCP endpoint (http:// or https://)')
+    // The stdio command and its arguments arrive as extra operands.
+    .allowExcessArguments()
+    .option('--header <header>', 'HTTP header sent upstream, "Name: value" (repeatable)', collectHeader)
+    .addOption(new Option('--type <type>', 'transport of a URL server').choices(['http', 'sse']))
+    .option('--env <KEY=VALUE>', 'environment variable for a stdio server (repeatable)', collectEnv)
+    .option('--cwd <dir>', 'working folder for a stdio server')
+    .option('--force', 'replace a server of the same name')
+    .addOption(portOption('gateway port for the printed proxy URL, when no gateway is running'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  mcp-gateway server add github https://api.githubcopilot.com/mcp/ --header "Authorization: Bearer $TOKEN"',
+        '  mcp-gateway server add files --env ROOT=/tmp -- npx -y @modelcontextprotocol/server-filesystem /tmp',
+        '',
+        'stdio servers are stored now; this version proxies only HTTP upstreams.',
+      ].join('\n'),
+    )
+    .action(async (name: string, _url: unknown, _options: unknown, command: Command) => {
+      const { addServer } = await import('./commands/server.js');
+      const flags = command.optsWithGlobals<Omit<AddServerOptions, 'name' | 'operands' | 'afterDashDash'>>();
+      await addServer({ ...flags, name, operands: command.args.slice(1), afterDashDash: context.afterDashDash });
+    });
+
+  server
+    .command('list')
+    .description('show the registered servers and their proxy URLs (secrets masked)')
+    .option('--json', 'print a JSON array instead of a table')
+    .action(async (_options: unknown, command: Command) => {
+      const { listServers } = await import('./commands/server.js');
+      await listServers(command.optsWithGlobals<ListServersOptions>());
+    });
+
+  server
+    .command('remove')
+    .alias('rm')
+    .description('unregister a server (its recorded messages are kept)')
+    .argument('<name>', 'server name')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const { removeServer } = await import('./commands/server.js');
+      await removeServer({ ...command.optsWithGlobals<GlobalOptions>(), name });
+    });
+}
+
+function addLogsCommands(program: Command): void {
+  const logs = program.command('logs').description('export or clear the recorded messages (<home>/logs.db)');
+
+  logs
+    .command('export')
+    .description('write the recorded messages as JSON Lines, oldest first')
+    .option('--server <name>', 'only messages of this server')
+    .addOption(new Option('--format <format>', 'output format').choices(['jsonl']).default('jsonl'))
+    .option('--out <file>', 'write to this file (created private, 0600) instead of stdout')
+    .action(async (_options: unknown, command: Command) => {
+      const { exportLogs } = await import('./commands/logs.js');
+      await exportLogs(command.optsWithGlobals<ExportLogsOptions>());
+    });
+
+  logs
+    .command('clear')
+    .description('delete recorded messages (through the running gateway when there is one)')
+    .option('--server <name>', 'only messages of this server')
+    .action(async (_options: unknown, command: Command) => {
+      const { clearLogs } = await import('./commands/logs.js');
+      await clearLogs(command.optsWithGlobals<ClearLogsOptions>());
+    });
+}
+
+/**
+ * Usage errors as one line that names the fix. Commander's own messages may
+ * span lines ("(Did you mean --port?)"), and do not say where help is.
+ */
+function installErrorOutput(command: Command): void {
+  command.configureOutput({
+    outputError: (message, write) => {
+      const what = command.commands.length > 0 ? 'the commands' : 'the options';
+      write(`${oneLine(message).replace(/\.$/, '')}. Run '${commandPath(command)} --help' for ${what}.\n`);
+    },
+  });
+  for (const sub of command.commands) installErrorOutput(sub);
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}

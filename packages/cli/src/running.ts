@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+
+/** What a running gateway writes to <home>/gateway.json. */
+export interface RuntimeInfo {
+  pid: number;
+  url: string;
+  host: string;
+  port: number;
+  version: string;
+}
+
+export function readRuntimeFile(file: string): RuntimeInfo | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    // Missing, or half-written by a gateway starting right now: treat as not running.
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const info = value as Partial<Record<keyof RuntimeInfo, unknown>>;
+  if (typeof info.pid !== 'number' || typeof info.url !== 'string' || typeof info.port !== 'number') return null;
+  return {
+    pid: info.pid,
+    url: info.url,
+    port: info.port,
+    host: typeof info.host === 'string' ? info.host : '127.0.0.1',
+    version: typeof info.version === 'string' ? info.version : 'unknown',
+  };
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The gateway serving this home, if one is up. A gateway that crashed or was
+ * killed leaves gateway.json behind, and its pid may since have been reused,
+ * so the pid check is confirmed by asking the URL itself.
+ */
+export async function findRunningGateway(runtimeFile: string, timeoutMs = 1500): Promise<RuntimeInfo | null> {
+  const info = readRuntimeFile(runtimeFile);
+  if (!info || !processAlive(info.pid)) return null;
+  try {
+    const response = await fetch(`${info.url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.ok ? info : null;
+  } catch {
+    return null;
+  }
+}
