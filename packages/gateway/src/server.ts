@@ -1,5 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { rmSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { Recorder } from './capture/recorder.js';
 import { ensurePrivateHome } from './home/home.js';
-import { writeAtomic } from './registry/file.js';
+import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './home/runtime.js';
 import { LiveRegistry, type ResolvedServer } from './registry/registry.js';
 import { createRedactor, type Redactor } from './redact/index.js';
 import { isLoopbackHost } from './security/host-origin.js';
@@ -54,8 +54,22 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     );
   }
   const paths = ensurePrivateHome(options.home);
+  const other = await findRunningGateway(paths.runtime);
+  if (other && other.pid !== process.pid) {
+    throw new GatewayStartError(
+      `A gateway (pid ${other.pid}) already serves ${paths.dir} at ${other.url}; two gateways on one home would mix their recordings. Stop it first, or use another --home.`,
+    );
+  }
   const registry = new LiveRegistry({ file: paths.registry, onError: log });
-  const { sqlite } = openDatabase(paths.database, { busyTimeoutMs: 100 });
+  let sqlite: Database.Database;
+  try {
+    ({ sqlite } = openDatabase(paths.database, { busyTimeoutMs: 100 }));
+  } catch (error) {
+    registry.close();
+    throw new GatewayStartError(
+      `Cannot open the recording database ${paths.database}: ${(error as Error).message}. Move the file away to start with an empty one.`,
+    );
+  }
   const writer = new Writer({ sqlite, onError: (message) => log(message) });
   const redactors = redactorCache(registry);
   const recorder = new Recorder({ sink: writer, redactorFor: redactors.get });
@@ -66,7 +80,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const app = createApp({
     proxy: { registry, recorder, dispatcher, maxRequestBytes: 64 * 1024 * 1024, maxCaptureBytes: 16 * 1024 * 1024, gatewayHeaders: new Set() },
     api: { registry, writer, sqlite, version: VERSION, baseUrl },
-    access: { port: () => boundPort },
+    // A loopback address other than the usual names (127.0.0.2, say) must still be able to reach itself.
+    access: { port: () => boundPort, extraHosts: ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) ? [] : [host] },
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,
     log,
   });
@@ -81,10 +96,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await dispatcher.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new GatewayStartError(`Port ${boundPort} on ${host} is in use; choose another with --port or MCP_GATEWAY_PORT.`);
+    if (code === 'EACCES') throw new GatewayStartError(`Not allowed to listen on port ${boundPort}; choose a port above 1023 with --port.`);
+    if (code === 'EADDRNOTAVAIL') throw new GatewayStartError(`Address ${host} is not on this machine; use --host 127.0.0.1.`);
     throw error;
   }
   boundPort = (server.address() as AddressInfo).port;
-  writeAtomic(paths.runtime, `${JSON.stringify({ pid: process.pid, url: baseUrl(), host, port: boundPort, version: VERSION }, null, 2)}\n`);
+  const runtime: RuntimeInfo = { pid: process.pid, url: baseUrl(), host, port: boundPort, version: VERSION };
+  writeRuntimeFile(paths.runtime, runtime);
 
   const sweeper = setInterval(() => recorder.pairing.sweep(performance.timeOrigin + performance.now()), 60_000);
   sweeper.unref();
@@ -98,7 +116,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       sqlite.close();
       registry.close();
       await dispatcher.close().catch(() => undefined);
-      rmSync(paths.runtime, { force: true });
+      removeRuntimeFile(paths.runtime, runtime);
     })();
     return closing;
   };

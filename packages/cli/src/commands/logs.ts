@@ -14,7 +14,7 @@ import { isStorageError, storageProblem } from '../gateway-errors.js';
 import { plural } from '../format.js';
 import type { GlobalOptions } from '../options.js';
 import { say, warn } from '../output.js';
-import { findRunningGateway } from '../running.js';
+import { findRunningGateway } from '@mcp-gateway/gateway';
 import { finish, pumpLines } from '../stream.js';
 
 export interface ExportLogsOptions extends GlobalOptions {

@@ -19,7 +19,7 @@ import { describeUpstream, shellQuote, table } from '../format.js';
 import { asUsageError } from '../gateway-errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PORT_ENV, isHttpUrl, parsePort, type GlobalOptions } from '../options.js';
 import { say, warn } from '../output.js';
-import { findRunningGateway } from '../running.js';
+import { findRunningGateway } from '@mcp-gateway/gateway';
 
 export interface AddServerOptions extends GlobalOptions {
   name: string;

@@ -13,7 +13,7 @@ import { asUsageError, isStorageError, storageProblem } from '../gateway-errors.
 import { describeUpstream, table } from '../format.js';
 import type { GlobalOptions } from '../options.js';
 import { say, warn } from '../output.js';
-import { findRunningGateway, readRuntimeFile } from '../running.js';
+import { findRunningGateway, readRuntimeFile } from '@mcp-gateway/gateway';
 
 export interface StartOptions extends GlobalOptions {
   port: number;

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, fsyncSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from '../home/runtime.js';
 import { SERVER_NAME_PATTERN, describeIssues, registryFileSchema, type RegistryFile } from './schema.js';
 
 /** A registry file that cannot be used. The message names the file and the problem. */
@@ -130,14 +131,5 @@ function isStale(lock: string): boolean {
     return Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS;
   } catch {
     return false;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { writeAtomic } from '../registry/file.js';
 
-/** What a running gateway writes to <home>/gateway.json. */
+/** What a running gateway writes to `<home>/gateway.json`, so the CLI can find it. */
 export interface RuntimeInfo {
   pid: number;
   url: string;
@@ -27,6 +28,16 @@ export function readRuntimeFile(file: string): RuntimeInfo | null {
     host: typeof info.host === 'string' ? info.host : '127.0.0.1',
     version: typeof info.version === 'string' ? info.version : 'unknown',
   };
+}
+
+export function writeRuntimeFile(file: string, info: RuntimeInfo): void {
+  writeAtomic(file, `${JSON.stringify(info, null, 2)}\n`);
+}
+
+/** Removes the file only if it still describes this gateway (another may have started since). */
+export function removeRuntimeFile(file: string, mine: RuntimeInfo): void {
+  const current = readRuntimeFile(file);
+  if (current && current.pid === mine.pid && current.url === mine.url) rmSync(file, { force: true });
 }
 
 export function processAlive(pid: number): boolean {
