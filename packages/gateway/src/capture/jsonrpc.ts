@@ -45,17 +45,17 @@ function isId(v: unknown): v is JsonRpcId {
   return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 }
 
+const INVALID_ENVELOPE: Omit<ClassifiedMessage, 'text' | 'value'> = {
+  kind: 'invalid',
+  method: null,
+  id: null,
+  isError: false,
+  progressToken: null,
+  cancelledRequestId: null,
+};
+
 function invalid(text: string, value: unknown): ClassifiedMessage {
-  return {
-    kind: 'invalid',
-    method: null,
-    id: null,
-    isError: false,
-    progressToken: null,
-    cancelledRequestId: null,
-    text,
-    value,
-  };
+  return { ...INVALID_ENVELOPE, text, value };
 }
 
 function base(kind: MessageKind, text: string, value: unknown): ClassifiedMessage {
@@ -173,14 +173,7 @@ export function classifyTruncated(head: string, tail: string): Omit<ClassifiedMe
   const find = (key: string): TopMember | undefined => members.find((m) => m.key === key);
   const prim = (key: string): JsonPrimitive | undefined => find(key)?.value;
 
-  const out: Omit<ClassifiedMessage, 'text' | 'value'> = {
-    kind: 'invalid',
-    method: null,
-    id: null,
-    isError: false,
-    progressToken: null,
-    cancelledRequestId: null,
-  };
+  const out: Omit<ClassifiedMessage, 'text' | 'value'> = { ...INVALID_ENVELOPE };
   const method = prim('method');
   const rawId = prim('id');
   const id = isId(rawId) ? rawId : null;

@@ -1,7 +1,7 @@
-// Redaction runs inline on the recording path: it must be cheap for normal
-// messages and must never backtrack catastrophically. Bounds are generous
-// (CI machines are shared and slow); the numbers measured on a dev machine
-// are far lower (see the module's report: ~15 µs per message, ~15-25 ms per MB).
+// Redaction runs inline on the recording path and must never backtrack
+// catastrophically: a bad regex on a hostile 1 MB string takes minutes, not
+// milliseconds. The bounds here only catch that; speed itself is measured by
+// `pnpm bench`, not asserted in tests.
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from './redactor.js';
 import { fake } from './test-support/fixtures.js';
@@ -14,37 +14,9 @@ function timeMs(f: () => void): number {
   return performance.now() - t0;
 }
 
-describe('performance', () => {
+describe('no catastrophic backtracking', () => {
   const r = createRedactor({
     knownSecrets: ['configured-secret-1', 'Bearer configured-token-2', 'env-value-3-abcdef'],
-  });
-
-  it('redacts a normal ~400-byte tools/call message quickly on average', () => {
-    const msg = JSON.stringify({
-      jsonrpc: '2.0',
-      id: 42,
-      method: 'tools/call',
-      params: {
-        name: 'search_issues',
-        arguments: {
-          query: 'label:bug state:open memory leak in parser',
-          repo: 'octo-org/octo-repo',
-          limit: 20,
-          sort: 'updated',
-          fields: ['title', 'state', 'labels', 'updated_at', 'assignees'],
-          note: 'Only issues touched since the last release, newest first.',
-        },
-        _meta: { progressToken: 'p-42' },
-      },
-    });
-    expect(msg.length).toBeGreaterThan(350);
-    expect(msg.length).toBeLessThan(450);
-    for (let i = 0; i < 500; i++) r.message(msg); // warm-up
-    const n = 5000;
-    const avg = timeMs(() => {
-      for (let i = 0; i < n; i++) r.message(msg);
-    }) / n;
-    expect(avg).toBeLessThan(0.5);
   });
 
   it('redacts a 1 MB string leaf in bounded time', () => {

@@ -1,27 +1,7 @@
 import type { Direction, ExchangeRecord, JsonRpcId, MessageKind, MessageRecord, StreamKind } from '../types.js';
 
-/** A message as the writer inserts it. */
-export interface MessageRow {
-  id: number;
-  timestamp: number;
-  server: string;
-  sessionId: string | null;
-  direction: Direction;
-  kind: MessageKind;
-  method: string | null;
-  jsonrpcId: JsonRpcId | null;
-  pairedId: number | null;
-  durationMs: number | null;
-  httpStatus: number | null;
-  exchangeId: number | null;
-  stream: StreamKind | null;
-  sseEventId: string | null;
-  size: number;
-  body: string;
-  truncated: boolean;
-  isError: boolean;
-  redactions: string[];
-}
+/** A message as the writer inserts it: exactly what the API returns. */
+export type MessageRow = MessageRecord;
 
 export type ExchangeRow = ExchangeRecord;
 
