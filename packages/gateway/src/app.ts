@@ -2,14 +2,15 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiError, apiRoutes, type ApiOptions } from './api/routes.js';
-import { proxyRoute, type ProxyRouteOptions } from './proxy/route.js';
+import type { Api } from './api/index.js';
+import { apiError } from './api/routes.js';
+import type { Proxy } from './proxy/index.js';
 import { hostOriginGuard, type HostOriginOptions } from './security/host-origin.js';
 
 export interface AppOptions {
-  proxy: ProxyRouteOptions;
-  api: ApiOptions;
   access: HostOriginOptions;
+  proxy: Proxy;
+  api: Api;
   /** Folder of the built UI (packages/ui/dist). */
   uiDir: string;
   log: (message: string) => void;
@@ -20,8 +21,8 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   app.use('*', hostOriginGuard(options.access));
 
-  app.all('/s/:name/mcp', proxyRoute(options.proxy));
-  app.route('/api', apiRoutes(options.api));
+  options.proxy.mount(app);
+  app.route('/api', options.api.routes);
   mountUi(app, options.uiDir);
   app.get('/', (c) => c.redirect('/ui/'));
 

@@ -3,9 +3,10 @@ import type Database from 'better-sqlite3';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Agent } from 'undici';
 import type { Hono } from 'hono';
+import { createApi, type Api } from './api/index.js';
 import { createApp } from './app.js';
+import { createProxy } from './proxy/index.js';
 import { Recorder } from './capture/recorder.js';
 import { ensurePrivateHome } from './home/home.js';
 import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './home/runtime.js';
@@ -70,18 +71,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       `Cannot open the recording database ${paths.database}: ${(error as Error).message}. Move the file away to start with an empty one.`,
     );
   }
-  const writer = new Writer({ sqlite, onError: (message) => log(message) });
+  // The API is created below; the writer only calls publish after a flush.
+  let api: Api | null = null;
+  const writer = new Writer({ sqlite, onError: (message) => log(message), onFlushed: (rows) => api?.publish(rows) });
   const redactors = redactorCache(registry);
   const recorder = new Recorder({ sink: writer, redactorFor: redactors.get });
-  const dispatcher = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
+  const proxy = createProxy({ registry, recorder, log });
 
   let boundPort = options.port ?? 3333;
   const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+  api = createApi({ registry, writer, sqlite, paths, version: VERSION, baseUrl, log });
   const app = createApp({
-    proxy: { registry, recorder, dispatcher, maxRequestBytes: 64 * 1024 * 1024, maxCaptureBytes: 16 * 1024 * 1024, gatewayHeaders: new Set() },
-    api: { registry, writer, sqlite, version: VERSION, baseUrl },
     // A loopback address other than the usual names (127.0.0.2, say) must still be able to reach itself.
     access: { port: () => boundPort, extraHosts: ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) ? [] : [host] },
+    proxy,
+    api,
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,
     log,
   });
@@ -90,10 +94,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   try {
     server = await listen(app, host, boundPort);
   } catch (error) {
+    api.close();
     writer.close();
     sqlite.close();
     registry.close();
-    await dispatcher.close();
+    await proxy.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new GatewayStartError(`Port ${boundPort} on ${host} is in use; choose another with --port or MCP_GATEWAY_PORT.`);
     if (code === 'EACCES') throw new GatewayStartError(`Not allowed to listen on port ${boundPort}; choose a port above 1023 with --port.`);
@@ -112,10 +117,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     closing ??= (async () => {
       clearInterval(sweeper);
       await drain(server as Server, options.drainMs ?? 3000);
+      api?.close();
       writer.close();
       sqlite.close();
       registry.close();
-      await dispatcher.close().catch(() => undefined);
+      await proxy.close();
       removeRuntimeFile(paths.runtime, runtime);
     })();
     return closing;

@@ -1,25 +1,14 @@
 import { Hono } from 'hono';
-import type Database from 'better-sqlite3';
-import type { LiveRegistry } from '../registry/registry.js';
 import { clearMessages } from '../store/queries.js';
-import type { Writer } from '../store/writer.js';
 import type { ApiError, GatewayHealth } from '../types.js';
+import type { ApiDeps } from './index.js';
 import { serverView } from './views.js';
-
-export interface ApiOptions {
-  registry: LiveRegistry;
-  writer: Writer;
-  sqlite: Database.Database;
-  version: string;
-  /** Base URL clients use to reach the gateway, for proxy URLs. */
-  baseUrl: () => string;
-}
 
 export function apiError(code: string, message: string): ApiError {
   return { error: { code, message } };
 }
 
-export function apiRoutes(options: ApiOptions): Hono {
+export function apiRoutes(options: ApiDeps): Hono {
   const api = new Hono();
 
   api.get('/health', (c) => {
