@@ -32,6 +32,12 @@ export interface MessageRecord {
   jsonrpcId: JsonRpcId | null;
   /** Row id of the partner: the response for a request, the request for a response. */
   pairedId: number | null;
+  /**
+   * Row id of the request this message belongs to without answering it:
+   * progress and cancellation notifications, a retry of an input_required
+   * request (the first request of the conversation), a gateway `aborted` event.
+   */
+  relatedId: number | null;
   /** On responses and errors: time since the paired request, in ms (sub-ms precision). */
   durationMs: number | null;
   httpStatus: number | null;
@@ -64,6 +70,15 @@ export interface ExchangeRecord {
   doneAt: number | null;
   /** Why the exchange failed, when it did (upstream unreachable, aborted by the client, ...). */
   error: string | null;
+}
+
+/** One line a stdio server wrote to stderr (redacted). */
+export interface StderrLine {
+  id: number;
+  timestamp: number;
+  server: string;
+  sessionId: string | null;
+  line: string;
 }
 
 /** One line of `mcp-gateway logs export --format jsonl`. */

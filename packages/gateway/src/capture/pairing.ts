@@ -3,6 +3,9 @@ import type { Direction, JsonRpcId } from '../types.js';
 /** A request that waits for its answer. */
 export interface PendingRequest {
   rowId: number;
+  /** First request of its conversation: itself, or the request an input_required retry continues. */
+  rootId: number;
+  progressToken: string | number | null;
   /** High-resolution epoch ms when the request crossed. */
   at: number;
   method: string | null;
@@ -37,6 +40,10 @@ export class PairingTable {
     this.pending.delete(k);
     this.pending.set(k, request);
     if (this.pending.size > this.maxEntries) this.evictOldest(this.pending.size - this.maxEntries);
+  }
+
+  peek(key: PairingKey): PendingRequest | undefined {
+    return this.pending.get(keyOf(key));
   }
 
   take(key: PairingKey): PendingRequest | undefined {

@@ -4,6 +4,7 @@ import type { Direction, StreamKind } from '../types.js';
 import type { CollectedBody } from './body-collector.js';
 import { classifyTruncated, parseBody, type ClassifiedMessage } from './jsonrpc.js';
 import { PairingTable, opposite, type PendingRequest } from './pairing.js';
+import { RelationIndex, requestStateOf } from './relations.js';
 import type { SseEvent } from './sse-parser.js';
 
 /** What the recorder needs of the store. */
@@ -33,6 +34,9 @@ export interface ExchangeInit {
 
 type Classified = Omit<ClassifiedMessage, 'text' | 'value'> & { value?: unknown };
 
+/** Method of the rows the gateway records when a client abandons a request. */
+export const ABORTED_METHOD = 'gateway/aborted';
+
 const hrNow = (): number => performance.timeOrigin + performance.now();
 
 /**
@@ -41,6 +45,7 @@ const hrNow = (): number => performance.timeOrigin + performance.now();
  */
 export class Recorder {
   readonly pairing = new PairingTable();
+  readonly relations = new RelationIndex();
   readonly options: Required<Pick<RecorderOptions, 'maxStoredBodyBytes' | 'now'>> & RecorderOptions;
 
   constructor(options: RecorderOptions) {
@@ -163,6 +168,23 @@ export class ExchangeCapture {
     for (const [message, part] of split(body)) this.record('server_to_client', message, part, body, 'gateway', null);
   }
 
+  /**
+   * The client went away before every answer arrived: each unanswered request
+   * gets a gateway-made `gateway/aborted` row linked to it. In the 2026-07-28
+   * era closing the stream is how a client cancels; before it, it is not, but
+   * the request was abandoned either way.
+   */
+  clientAborted(reason: string): void {
+    for (const [, request] of this.local) {
+      const text = JSON.stringify({ jsonrpc: '2.0', method: ABORTED_METHOD, params: { reason } });
+      const body: CollectedBody = { text, size: Buffer.byteLength(text), truncated: false, tail: null };
+      const classified: Classified = { ...parseBody(text).messages[0]!, value: undefined };
+      this.record('client_to_server', classified, text, body, 'gateway', null, request.rowId);
+    }
+    this.local.clear();
+    this.finish(reason);
+  }
+
   finish(error?: string): void {
     if (this.finished) return;
     this.finished = true;
@@ -185,6 +207,7 @@ export class ExchangeCapture {
     body: CollectedBody,
     stream: StreamKind,
     sseEventId: string | null,
+    relatedTo: number | null = null,
   ): number {
     const { sink, now } = this.recorder.options;
     const at = now();
@@ -193,11 +216,20 @@ export class ExchangeCapture {
     let pairedId: number | null = null;
     let durationMs: number | null = null;
 
+    let relatedId: number | null = relatedTo;
+    const { pairing, relations } = this.recorder;
+    const server = this.init.server;
+    const scope = { server, sessionId: this.sessionId, direction };
+
     const isAnswer = message.kind === 'response' || message.kind === 'error';
     if (message.kind === 'request' && message.id !== null) {
-      const pending: PendingRequest = { rowId: id, at, method, exchangeId: this.id };
+      const state = requestStateOf(message.value, 'params');
+      const root = state === null ? undefined : relations.conversationRoot(server, state);
+      relatedId = root ?? null;
+      const pending: PendingRequest = { rowId: id, rootId: root ?? id, progressToken: message.progressToken, at, method, exchangeId: this.id };
       if (direction === 'client_to_server') this.local.set(localKey(message.id), pending);
-      this.recorder.pairing.add({ server: this.init.server, sessionId: this.sessionId, direction, id: message.id }, pending);
+      pairing.add({ ...scope, id: message.id }, pending);
+      if (message.progressToken !== null) relations.addProgressToken(scope, message.progressToken, id);
     } else if (isAnswer && message.id !== null) {
       const request = this.takeRequest(direction, message.id);
       if (request) {
@@ -205,7 +237,13 @@ export class ExchangeCapture {
         pairedId = request.rowId;
         durationMs = Math.round((at - request.at) * 1000) / 1000;
         sink.enqueue({ op: 'pair', requestId: request.rowId, responseId: id });
+        const requesterScope = { ...scope, direction: opposite(direction) };
+        if (request.progressToken !== null) relations.forgetProgressToken(requesterScope, request.progressToken);
+        const state = requestStateOf(message.value, 'result');
+        if (state !== null) relations.addConversation(server, state, request.rootId);
       }
+    } else if (message.kind === 'notification' && relatedId === null) {
+      relatedId = this.relatedRequest(direction, message);
     }
 
     const stored = this.recorder.storedBody(this.init.server, text, message, body.truncated);
@@ -219,6 +257,7 @@ export class ExchangeCapture {
       method,
       jsonrpcId: message.id,
       pairedId,
+      relatedId,
       durationMs,
       httpStatus: direction === 'server_to_client' ? this.status : null,
       exchangeId: this.id,
@@ -233,6 +272,25 @@ export class ExchangeCapture {
     };
     sink.enqueue({ op: 'message', row });
     return id;
+  }
+
+  /** The request a progress or cancellation notification belongs to, if known. */
+  private relatedRequest(direction: Direction, message: Classified): number | null {
+    const server = this.init.server;
+    if (message.method === 'notifications/cancelled' && message.cancelledRequestId !== null) {
+      // The canceller cancels its own request: same direction as the notification.
+      return this.recorder.pairing.peek({ server, sessionId: this.sessionId, direction, id: message.cancelledRequestId })?.rowId ?? null;
+    }
+    if (message.method === 'notifications/progress' && message.progressToken !== null) {
+      const owner = this.recorder.relations.progressOwner(
+        { server, sessionId: this.sessionId, direction: opposite(direction) },
+        message.progressToken,
+      );
+      if (owner !== undefined) return owner;
+      // On a POST's own event stream, progress belongs to that POST's only request.
+      if (direction === 'server_to_client' && this.local.size === 1) return [...this.local.values()][0]?.rowId ?? null;
+    }
+    return null;
   }
 
   private takeRequest(answerDirection: Direction, id: string | number): PendingRequest | undefined {

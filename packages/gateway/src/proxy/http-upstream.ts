@@ -18,6 +18,13 @@ export interface HttpProxyOptions {
   gatewayHeaders: ReadonlySet<string>;
 }
 
+const CLIENT_GONE = 'client disconnected';
+
+function endCapture(capture: ExchangeCapture, error: string | undefined): void {
+  if (error === CLIENT_GONE) capture.clientAborted(error);
+  else capture.finish(error);
+}
+
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
 
 /**
@@ -57,7 +64,7 @@ export async function proxyToHttpUpstream(raw: Request, server: ResolvedServer, 
     });
   } catch (error) {
     if (raw.signal.aborted) {
-      capture.finish('client disconnected before the upstream answered');
+      capture.clientAborted('client disconnected before the upstream answered');
       return new Response(null, { status: 499 });
     }
     return unreachable(server, upstreamUrl, error, body, capture);
@@ -142,7 +149,7 @@ function relay(
       try {
         next = await iterator.next();
       } catch (error) {
-        end(clientSignal.aborted ? 'client disconnected' : `upstream stream failed: ${describeUpstreamFailure(error)}`);
+        end(clientSignal.aborted ? CLIENT_GONE : `upstream stream failed: ${describeUpstreamFailure(error)}`);
         controller.error(error);
         return;
       }
@@ -160,7 +167,7 @@ function relay(
       }
     },
     cancel() {
-      end('client disconnected');
+      end(CLIENT_GONE);
       source.destroy();
     },
   });
@@ -174,7 +181,7 @@ function teeBody(source: Readable, signal: AbortSignal, capture: ExchangeCapture
     (chunk) => collector.push(chunk),
     (error) => {
       capture.serverBody(collector.finish());
-      capture.finish(error);
+      endCapture(capture, error);
     },
   );
 }
@@ -193,7 +200,7 @@ function teeEvents(
     (chunk) => parser.push(chunk),
     (error) => {
       parser.end();
-      capture.finish(error);
+      endCapture(capture, error);
     },
   );
 }

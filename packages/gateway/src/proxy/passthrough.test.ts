@@ -83,6 +83,31 @@ describe('transparent pass-through', () => {
     expect(exchange.error).toBe('client disconnected');
   });
 
+  it('records an aborted event on a request whose response stream the client closed', async () => {
+    upstream = await startRawUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"t","progress":1}}\n\n');
+    });
+    gateway = await startTestGateway({ raw: { url: upstream.url } });
+    const controller = new AbortController();
+    const response = await fetch(`${gateway.url}/s/raw/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-method': 'tools/call' },
+      body: '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow","_meta":{"progressToken":"t"}}}',
+      signal: controller.signal,
+    });
+    await response.body!.getReader().read();
+    controller.abort();
+    const rows = await eventually(() => {
+      const all = gateway!.messages();
+      return all.length === 3 && all;
+    });
+    const [request, progress, aborted] = rows;
+    expect(progress).toMatchObject({ method: 'notifications/progress', relatedId: request?.id });
+    expect(aborted).toMatchObject({ method: 'gateway/aborted', stream: 'gateway', direction: 'client_to_server', relatedId: request?.id });
+    expect(request?.pairedId).toBeNull();
+  });
+
   it('passes status codes, headers and malformed bodies through unchanged', async () => {
     let received = '';
     upstream = await startRawUpstream((req, res, body) => {

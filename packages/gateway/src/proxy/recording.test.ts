@@ -115,7 +115,9 @@ for (const mode of ['sse', 'json'] as const) {
         return;
       }
       expect(progress).toHaveLength(3);
+      const call = rows.find((r) => r.kind === 'request' && r.body.includes('"progress"'));
       for (const p of progress) {
+        expect(p.relatedId).toBe(call?.id);
         expect(p.direction).toBe('server_to_client');
         expect(p.stream).toBe('post-sse');
         expect(p.sessionId).toBe(sessionId);

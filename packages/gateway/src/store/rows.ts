@@ -13,6 +13,7 @@ export type WriteOp =
   | { op: 'pair'; requestId: number; responseId: number }
   /** Once the response headers are in: the HTTP status of the client's messages, and the session an initialize was given. */
   | { op: 'annotate'; ids: number[]; httpStatus: number | null; sessionId: string | null }
+  | { op: 'stderr'; server: string; sessionId: string | null; timestamp: number; line: string }
   | { op: 'exchange'; row: ExchangeRow }
   | { op: 'exchange-update'; id: number; update: ExchangeUpdate };
 
@@ -27,6 +28,7 @@ export interface MessageDbRow {
   method: string | null;
   jsonrpc_id: string | null;
   paired_id: number | null;
+  related_id: number | null;
   duration_ms: number | null;
   http_status: number | null;
   exchange_id: number | null;
@@ -50,6 +52,7 @@ export function toMessageRecord(row: MessageDbRow): MessageRecord {
     method: row.method,
     jsonrpcId: row.jsonrpc_id === null ? null : (JSON.parse(row.jsonrpc_id) as JsonRpcId),
     pairedId: row.paired_id,
+    relatedId: row.related_id,
     durationMs: row.duration_ms,
     httpStatus: row.http_status,
     exchangeId: row.exchange_id,

@@ -15,6 +15,9 @@ export const messages = sqliteTable(
     // JSON text of the id, so 1 and "1" stay distinct.
     jsonrpcId: text('jsonrpc_id'),
     pairedId: integer('paired_id'),
+    // The request a message belongs to without answering it: progress and
+    // cancellation notifications, a retried input_required request, an abort.
+    relatedId: integer('related_id'),
     durationMs: real('duration_ms'),
     httpStatus: integer('http_status'),
     exchangeId: integer('exchange_id'),
@@ -33,6 +36,7 @@ export const messages = sqliteTable(
     index('messages_method_id').on(t.method, t.id),
     index('messages_timestamp').on(t.timestamp),
     index('messages_exchange').on(t.exchangeId),
+    index('messages_related').on(t.relatedId),
   ],
 );
 
@@ -55,4 +59,17 @@ export const exchanges = sqliteTable(
     error: text('error'),
   },
   (t) => [index('exchanges_server_id').on(t.server, t.id)],
+);
+
+// What stdio servers write to stderr, per session, redacted and bounded.
+export const stderrLines = sqliteTable(
+  'stderr_lines',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    timestamp: integer('timestamp').notNull(),
+    server: text('server').notNull(),
+    sessionId: text('session_id'),
+    line: text('line').notNull(),
+  },
+  (t) => [index('stderr_server_id').on(t.server, t.id)],
 );

@@ -128,11 +128,12 @@ function highestId(sqlite: Database.Database, table: 'messages' | 'exchanges'): 
 
 function prepare(sqlite: Database.Database) {
   const insertMessage = sqlite.prepare(
-    `INSERT INTO messages (id, timestamp, server, session_id, direction, kind, method, jsonrpc_id, paired_id,
+    `INSERT INTO messages (id, timestamp, server, session_id, direction, kind, method, jsonrpc_id, paired_id, related_id,
        duration_ms, http_status, exchange_id, stream, sse_event_id, size, body, truncated, is_error, redactions)
-     VALUES (@id, @timestamp, @server, @sessionId, @direction, @kind, @method, @jsonrpcId, @pairedId,
+     VALUES (@id, @timestamp, @server, @sessionId, @direction, @kind, @method, @jsonrpcId, @pairedId, @relatedId,
        @durationMs, @httpStatus, @exchangeId, @stream, @sseEventId, @size, @body, @truncated, @isError, @redactions)`,
   );
+  const insertStderr = sqlite.prepare('INSERT INTO stderr_lines (timestamp, server, session_id, line) VALUES (?, ?, ?, ?)');
   const setPair = sqlite.prepare('UPDATE messages SET paired_id = ? WHERE id = ?');
   const annotate = sqlite.prepare(
     'UPDATE messages SET http_status = coalesce(?, http_status), session_id = coalesce(session_id, ?) WHERE id = ?',
@@ -170,6 +171,9 @@ function prepare(sqlite: Database.Database) {
           written.push(row);
           break;
         }
+        case 'stderr':
+          insertStderr.run(op.timestamp, op.server, op.sessionId, op.line);
+          break;
         case 'pair':
           setPair.run(op.responseId, op.requestId);
           break;
