@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import { createApi, type Api } from './api/index.js';
 import { createApp } from './app.js';
 import { createProxy } from './proxy/index.js';
+import { expandReferences } from './proxy/stdio/env.js';
 import { Recorder } from './capture/recorder.js';
 import { ensurePrivateHome } from './home/home.js';
 import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './home/runtime.js';
@@ -26,6 +27,8 @@ export interface StartOptions {
   uiDir?: string;
   /** How long shutdown waits for in-flight requests before closing their connections. */
   drainMs?: number;
+  /** A stdio session idle this long has its process stopped (default 30 minutes). */
+  stdioIdleMs?: number;
 }
 
 export interface RunningGateway {
@@ -76,7 +79,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const writer = new Writer({ sqlite, onError: (message) => log(message), onFlushed: (rows) => api?.publish(rows) });
   const redactors = redactorCache(registry);
   const recorder = new Recorder({ sink: writer, redactorFor: redactors.get });
-  const proxy = createProxy({ registry, recorder, log });
+  const proxy = createProxy({ registry, recorder, log, stdioIdleMs: options.stdioIdleMs });
 
   let boundPort = options.port ?? 3333;
   const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
@@ -168,5 +171,16 @@ function redactorCache(registry: LiveRegistry): { get: (server: string) => Redac
 
 function configuredSecrets(server: ResolvedServer): string[] {
   const { headers, env } = server.entry;
-  return [...Object.values(headers ?? {}), ...Object.values(env ?? {})];
+  const values = [...Object.values(headers ?? {}), ...Object.values(env ?? {})];
+  // Mask both forms: what mcp.json says and what ${env:NAME} turns into.
+  return values.flatMap((value) => [value, ...expandedOrNothing(value)]);
+}
+
+function expandedOrNothing(value: string): string[] {
+  try {
+    const expanded = expandReferences(value, process.env, 'secret');
+    return expanded === value ? [] : [expanded];
+  } catch {
+    return [];
+  }
 }

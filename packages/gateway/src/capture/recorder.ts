@@ -56,6 +56,12 @@ export class Recorder {
     return new ExchangeCapture(this, init);
   }
 
+  /** A line a stdio server wrote to stderr: redacted, then stored. */
+  stderr(server: string, sessionId: string | null, line: string): void {
+    const text = this.options.redactorFor(server).text(line).value;
+    this.options.sink.enqueue({ op: 'stderr', server, sessionId, timestamp: Date.now(), line: text });
+  }
+
   /** The session was deleted or expired: its unanswered requests never will be. */
   endSession(server: string, sessionId: string): void {
     this.pairing.dropSession(server, sessionId);
@@ -148,8 +154,20 @@ export class ExchangeCapture {
 
   /** A JSON (or any non-SSE) response body. */
   serverBody(body: CollectedBody): void {
+    this.serverMessage(body, 'http-body');
+  }
+
+  /** Messages from the server that crossed some other way (a stdio line, say). */
+  serverMessage(body: CollectedBody, stream: StreamKind): void {
     if (body.size === 0) return;
-    for (const [message, text] of split(body)) this.record('server_to_client', message, text, body, 'http-body', null);
+    for (const [message, text] of split(body)) this.record('server_to_client', message, text, body, stream, null);
+  }
+
+  /** The session became known after the exchange began (a stdio process gets one when initialized). */
+  adoptSession(sessionId: string): void {
+    if (this.sessionId !== null) return;
+    this.sessionId = sessionId;
+    this.recorder.options.sink.enqueue({ op: 'exchange-update', id: this.id, update: { sessionId } });
   }
 
   /** One SSE event of a POST answer or of the GET stream. */

@@ -1,9 +1,9 @@
-import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { BodyCollector } from '../capture/body-collector.js';
 import type { ExchangeCapture, Recorder } from '../capture/recorder.js';
-import { SseParser } from '../capture/sse-parser.js';
 import type { ResolvedServer } from '../registry/registry.js';
+import { nodeSource, teeBody, teeEvents } from './relay.js';
+import { expandRecord } from './stdio/env.js';
 import { describeUpstreamFailure, jsonRpcError, jsonRpcErrorResponse, requestIds } from './errors.js';
 import { clientResponseHeaders, flatHeaders, isEventStream, upstreamRequestHeaders } from './headers.js';
 
@@ -16,13 +16,6 @@ export interface HttpProxyOptions {
   maxCaptureBytes: number;
   /** Request headers meant for the gateway itself, never forwarded. */
   gatewayHeaders: ReadonlySet<string>;
-}
-
-const CLIENT_GONE = 'client disconnected';
-
-function endCapture(capture: ExchangeCapture, error: string | undefined): void {
-  if (error === CLIENT_GONE) capture.clientAborted(error);
-  else capture.finish(error);
 }
 
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
@@ -53,11 +46,21 @@ export async function proxyToHttpUpstream(raw: Request, server: ResolvedServer, 
   });
   if (body) capture.clientBody(collect(body, options.maxCaptureBytes));
 
+  let configured: Record<string, string> | undefined;
+  try {
+    configured = expandRecord(server.entry.headers, process.env, `server "${server.name}" header`);
+  } catch (error) {
+    const payload = jsonRpcError(requestIds(body?.toString('utf8') ?? '')[0] ?? null, (error as Error).message);
+    capture.gatewayAnswer(500, JSON.stringify(payload));
+    capture.finish((error as Error).message);
+    return jsonRpcErrorResponse(500, payload);
+  }
+
   let upstream: Dispatcher.ResponseData;
   try {
     upstream = await request(upstreamUrl, {
       method: raw.method as Dispatcher.HttpMethod,
-      headers: upstreamRequestHeaders(raw.headers, server.entry.headers, options.gatewayHeaders),
+      headers: upstreamRequestHeaders(raw.headers, configured, options.gatewayHeaders),
       body,
       signal: raw.signal,
       dispatcher: options.dispatcher,
@@ -83,9 +86,10 @@ export async function proxyToHttpUpstream(raw: Request, server: ResolvedServer, 
     capture.finish();
     return new Response(null, { status: upstream.statusCode, headers: clientResponseHeaders(upstream.headers, false) });
   }
+  const source = nodeSource(upstream.body);
   const stream = streaming
-    ? teeEvents(upstream.body, raw.signal, capture, raw.method === 'GET' ? 'get-sse' : 'post-sse', options.maxCaptureBytes)
-    : teeBody(upstream.body, raw.signal, capture, options.maxCaptureBytes);
+    ? teeEvents(source, raw.signal, capture, raw.method === 'GET' ? 'get-sse' : 'post-sse', options.maxCaptureBytes)
+    : teeBody(source, raw.signal, capture, options.maxCaptureBytes);
   return new Response(stream, { status: upstream.statusCode, headers: clientResponseHeaders(upstream.headers, streaming) });
 }
 
@@ -96,7 +100,7 @@ function upstreamUrlFor(server: ResolvedServer, incoming: URL): URL {
   return target;
 }
 
-async function readBody(raw: Request, limit: number): Promise<Buffer | null | 'too-large'> {
+export async function readBody(raw: Request, limit: number): Promise<Buffer | null | 'too-large'> {
   if (!raw.body) return null;
   const chunks: Buffer[] = [];
   let size = 0;
@@ -108,7 +112,7 @@ async function readBody(raw: Request, limit: number): Promise<Buffer | null | 't
   return Buffer.concat(chunks, size);
 }
 
-function collect(buffer: Buffer, max: number) {
+export function collect(buffer: Buffer, max: number) {
   const collector = new BodyCollector(max);
   collector.push(buffer);
   return collector.finish();
@@ -125,82 +129,3 @@ function unreachable(server: ResolvedServer, url: URL, error: unknown, body: Buf
   return jsonRpcErrorResponse(502, payload);
 }
 
-/**
- * A client-facing stream over the upstream body. Pull-based, so a slow client
- * slows the upstream read instead of growing a buffer; cancelling it (the
- * client went away) destroys the upstream request.
- */
-function relay(
-  source: Readable,
-  clientSignal: AbortSignal,
-  onChunk: (chunk: Uint8Array) => void,
-  onEnd: (error?: string) => void,
-): ReadableStream<Uint8Array> {
-  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let ended = false;
-  const end = (error?: string): void => {
-    if (ended) return;
-    ended = true;
-    onEnd(error);
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let next: IteratorResult<Buffer>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        end(clientSignal.aborted ? CLIENT_GONE : `upstream stream failed: ${describeUpstreamFailure(error)}`);
-        controller.error(error);
-        return;
-      }
-      if (next.done) {
-        end();
-        controller.close();
-        return;
-      }
-      const chunk = new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength);
-      controller.enqueue(chunk);
-      try {
-        onChunk(chunk);
-      } catch {
-        // A recording failure must never reach the client.
-      }
-    },
-    cancel() {
-      end(CLIENT_GONE);
-      source.destroy();
-    },
-  });
-}
-
-function teeBody(source: Readable, signal: AbortSignal, capture: ExchangeCapture, maxCaptureBytes: number): ReadableStream<Uint8Array> {
-  const collector = new BodyCollector(maxCaptureBytes);
-  return relay(
-    source,
-    signal,
-    (chunk) => collector.push(chunk),
-    (error) => {
-      capture.serverBody(collector.finish());
-      endCapture(capture, error);
-    },
-  );
-}
-
-function teeEvents(
-  source: Readable,
-  signal: AbortSignal,
-  capture: ExchangeCapture,
-  stream: 'get-sse' | 'post-sse',
-  maxCaptureBytes: number,
-): ReadableStream<Uint8Array> {
-  const parser = new SseParser({ maxDataBytes: maxCaptureBytes, onEvent: (event) => capture.serverEvent(event, stream) });
-  return relay(
-    source,
-    signal,
-    (chunk) => parser.push(chunk),
-    (error) => {
-      parser.end();
-      endCapture(capture, error);
-    },
-  );
-}

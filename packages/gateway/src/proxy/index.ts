@@ -3,6 +3,7 @@ import { Agent } from 'undici';
 import type { Recorder } from '../capture/recorder.js';
 import type { LiveRegistry } from '../registry/registry.js';
 import { proxyRoute } from './route.js';
+import { StdioSessions } from './stdio/sessions.js';
 
 export interface ProxyOptions {
   registry: LiveRegistry;
@@ -12,6 +13,8 @@ export interface ProxyOptions {
   maxRequestBytes?: number;
   /** How much of one message the recorder keeps in memory to parse it. */
   maxCaptureBytes?: number;
+  /** A stdio session idle this long is closed (its process stopped). */
+  stdioIdleMs?: number;
 }
 
 /** Everything under /s/: the upstream connections and the routes that use them. */
@@ -24,12 +27,23 @@ export function createProxy(options: ProxyOptions): Proxy {
   // No header or body timeouts: a tool may legitimately think for minutes, and
   // event streams idle for hours. A client that gives up aborts the request.
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
+  const maxRequestBytes = options.maxRequestBytes ?? 64 * 1024 * 1024;
+  const maxCaptureBytes = options.maxCaptureBytes ?? 16 * 1024 * 1024;
+  const stdio = new StdioSessions({ recorder: options.recorder, log: options.log, maxRequestBytes, maxCaptureBytes, idleMs: options.stdioIdleMs });
+  // A stdio server whose entry changed or went away: its running processes are stale.
+  let known = new Map(options.registry.list().map((s) => [s.name, JSON.stringify(s.entry)]));
+  const unsubscribe = options.registry.onChange(({ servers }) => {
+    const next = new Map(servers.map((s) => [s.name, JSON.stringify(s.entry)]));
+    for (const [name, entry] of known) if (next.get(name) !== entry) void stdio.closeServer(name, 'its entry in mcp.json changed');
+    known = next;
+  });
   const route = proxyRoute({
     registry: options.registry,
     recorder: options.recorder,
     dispatcher,
-    maxRequestBytes: options.maxRequestBytes ?? 64 * 1024 * 1024,
-    maxCaptureBytes: options.maxCaptureBytes ?? 16 * 1024 * 1024,
+    stdio,
+    maxRequestBytes,
+    maxCaptureBytes,
     gatewayHeaders: new Set(),
   });
   return {
@@ -37,6 +51,8 @@ export function createProxy(options: ProxyOptions): Proxy {
       app.all('/s/:name/mcp', route);
     },
     async close() {
+      unsubscribe();
+      await stdio.closeAll();
       await dispatcher.close().catch(() => undefined);
     },
   };

@@ -128,6 +128,21 @@ describe('transparent pass-through', () => {
     expect(rows[1]).toMatchObject({ kind: 'error', direction: 'server_to_client', httpStatus: 400, isError: true });
   });
 
+  it('expands ${env:NAME} in configured headers and masks the value in the recording', async () => {
+    process.env.MCP_GATEWAY_TEST_TOKEN = 'token-from-the-environment-123';
+    let seen: string | undefined;
+    upstream = await startRawUpstream((req, res) => {
+      seen = req.headers.authorization;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"jsonrpc":"2.0","id":1,"result":{"echo":"token-from-the-environment-123"}}');
+    });
+    gateway = await startTestGateway({ raw: { url: upstream.url, headers: { Authorization: 'Bearer ${env:MCP_GATEWAY_TEST_TOKEN}' } } });
+    await post(`${gateway.url}/s/raw/mcp`, '{"jsonrpc":"2.0","id":1,"method":"ping"}');
+    expect(seen).toBe('Bearer token-from-the-environment-123');
+    const rows = await eventually(() => gateway!.messages().length === 2 && gateway!.messages());
+    expect(JSON.stringify(rows) + JSON.stringify(gateway.exchanges())).not.toContain('token-from-the-environment-123');
+  });
+
   it('records each element of a batch', async () => {
     upstream = await startRawUpstream((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -2,9 +2,11 @@ import type { Context } from 'hono';
 import type { LiveRegistry } from '../registry/registry.js';
 import { jsonRpcError, jsonRpcErrorResponse } from './errors.js';
 import { proxyToHttpUpstream, type HttpProxyOptions } from './http-upstream.js';
+import type { StdioSessions } from './stdio/sessions.js';
 
 export interface ProxyRouteOptions extends HttpProxyOptions {
   registry: LiveRegistry;
+  stdio: StdioSessions;
 }
 
 /** `/s/:name/mcp`: finds the named upstream and hands the request to its transport. */
@@ -22,6 +24,7 @@ export function proxyRoute(options: ProxyRouteOptions) {
         }),
       );
     }
+    if (server.transport === 'stdio') return options.stdio.handle(c.req.raw, server);
     if (server.transport !== 'http') {
       return jsonRpcErrorResponse(
         501,

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGateway, type RunningGateway } from '../server.js';
+import { startGateway, type RunningGateway, type StartOptions } from '../server.js';
 import { toMessageRecord, type MessageDbRow } from '../store/rows.js';
 import type { MessageRecord } from '../types.js';
 
@@ -13,6 +13,7 @@ export interface TestGateway extends RunningGateway {
   /** Flushes the writer and returns every recorded message, oldest first. */
   messages(): MessageRecord[];
   exchanges(): Array<Record<string, unknown>>;
+  stderr(): Array<{ server: string; session_id: string | null; line: string }>;
   stop(): Promise<void>;
 }
 
@@ -20,11 +21,15 @@ export function tempHome(): string {
   return mkdtempSync(join(tmpdir(), 'mcp-gateway-test-'));
 }
 
-export async function startTestGateway(servers?: Record<string, unknown>, home = tempHome()): Promise<TestGateway> {
+export async function startTestGateway(
+  servers?: Record<string, unknown>,
+  home = tempHome(),
+  extra: Partial<Pick<StartOptions, 'stdioIdleMs'>> = {},
+): Promise<TestGateway> {
   // Without servers the gateway starts with no mcp.json at all, as on first run.
   if (servers) writeTestRegistry(home, servers);
   const logs: string[] = [];
-  const gateway = await startGateway({ home, port: 0, log: (m) => logs.push(m), drainMs: 500 });
+  const gateway = await startGateway({ home, port: 0, log: (m) => logs.push(m), drainMs: 500, ...extra });
   const read = <T>(sql: string): T[] => {
     gateway.writer.flush();
     const db = new Database(join(home, 'logs.db'), { readonly: true });
@@ -39,6 +44,7 @@ export async function startTestGateway(servers?: Record<string, unknown>, home =
     logs,
     messages: () => read<MessageDbRow>('SELECT * FROM messages ORDER BY id').map(toMessageRecord),
     exchanges: () => read<Record<string, unknown>>('SELECT * FROM exchanges ORDER BY id'),
+    stderr: () => read<{ server: string; session_id: string | null; line: string }>('SELECT * FROM stderr_lines ORDER BY id'),
     stop: async () => {
       await gateway.close();
       rmSync(home, { recursive: true, force: true });

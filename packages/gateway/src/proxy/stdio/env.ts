@@ -1,0 +1,43 @@
+/**
+ * The environment a stdio server gets: a short allow-list of the gateway's own
+ * variables (what a program needs to find its tools and home), plus the
+ * server's configured `env`. Everything else the gateway has (tokens, cloud
+ * credentials in its shell) stays out of the child.
+ */
+const INHERITED = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER', 'LANG', 'LANGUAGE', 'TMPDIR', 'TZ', 'XDG_RUNTIME_DIR'];
+
+export function childEnvironment(configured: Record<string, string> | undefined, parent: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parent)) {
+    if (value === undefined || value.startsWith('()')) continue; // exported shell functions
+    if (INHERITED.includes(name) || name.startsWith('LC_')) env[name] = value;
+  }
+  return { ...env, ...(configured ?? {}) };
+}
+
+/** A `${env:NAME}` reference to a variable the gateway does not have. */
+export class MissingVariableError extends Error {
+  override name = 'MissingVariableError';
+}
+
+const REFERENCE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Replaces `${env:NAME}` with the gateway's NAME, so secrets need not be written into mcp.json. */
+export function expandReferences(value: string, env: NodeJS.ProcessEnv, where: string): string {
+  return value.replace(REFERENCE, (_, name: string) => {
+    const found = env[name];
+    if (found === undefined) {
+      throw new MissingVariableError(`${where} uses \${env:${name}}, but ${name} is not set in the gateway's environment; set it before starting the gateway`);
+    }
+    return found;
+  });
+}
+
+export function expandRecord(
+  values: Record<string, string> | undefined,
+  env: NodeJS.ProcessEnv,
+  where: string,
+): Record<string, string> | undefined {
+  if (!values) return undefined;
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, expandReferences(v, env, `${where} "${k}"`)]));
+}

@@ -1,0 +1,184 @@
+import type { Recorder } from '../../capture/recorder.js';
+import type { ResolvedServer } from '../../registry/registry.js';
+import { jsonRpcError, jsonRpcErrorResponse, requestIds } from '../errors.js';
+import { flatHeaders, isEventStream } from '../headers.js';
+import { collect, readBody } from '../http-upstream.js';
+import { teeBody, teeEvents, webSource } from '../relay.js';
+import { childEnvironment, expandRecord, expandReferences, MissingVariableError } from './env.js';
+import type { StdioCommand } from './child.js';
+import { StdioSession } from './session.js';
+
+export interface StdioSessionsOptions {
+  recorder: Recorder;
+  log: (message: string) => void;
+  maxRequestBytes: number;
+  maxCaptureBytes: number;
+  /** A session with no request and no open stream for this long is closed. */
+  idleMs?: number;
+  /** The gateway's environment: the source of `${env:NAME}` and the inherited allow-list. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The stdio servers' sessions: created by an initialize request, ended by
+ * DELETE, by the process exiting, by idling, or at shutdown. Commands come only
+ * from mcp.json, never from the request.
+ */
+export class StdioSessions {
+  private readonly sessions = new Map<string, StdioSession>();
+  private readonly starting = new Set<StdioSession>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly options: StdioSessionsOptions) {
+    const idleMs = options.idleMs ?? 30 * 60 * 1000;
+    this.sweeper = setInterval(() => this.closeIdle(idleMs), Math.min(idleMs, 30_000));
+    this.sweeper.unref();
+  }
+
+  async handle(raw: Request, server: ResolvedServer): Promise<Response> {
+    const { recorder, maxRequestBytes, maxCaptureBytes } = this.options;
+    const body = await readBody(raw, maxRequestBytes);
+    if (body === 'too-large') {
+      return jsonRpcErrorResponse(413, jsonRpcError(null, `Request body exceeds the gateway's limit of ${maxRequestBytes} bytes (server "${server.name}")`));
+    }
+    const url = new URL(raw.url);
+    const sessionId = raw.headers.get('mcp-session-id');
+    const capture = recorder.beginExchange({
+      server: server.name,
+      sessionId,
+      method: raw.method,
+      path: url.pathname + url.search,
+      requestHeaders: flatHeaders(raw.headers),
+    });
+    if (body) capture.clientBody(collect(body, maxCaptureBytes));
+
+    const answerItself = (status: number, message: string, code?: number): Response => {
+      const ids = body ? requestIds(body.toString('utf8')) : [];
+      const error = jsonRpcError(ids[0] ?? null, message);
+      if (code !== undefined) error.error.code = code;
+      capture.gatewayAnswer(status, JSON.stringify(error));
+      capture.finish(status >= 500 ? message : undefined);
+      return jsonRpcErrorResponse(status, error);
+    };
+
+    let session: StdioSession | undefined;
+    if (sessionId !== null) {
+      session = this.sessions.get(sessionKey(server.name, sessionId));
+      // Unknown or ended (the process exited): the client must initialize again.
+      if (!session) return answerItself(404, 'Session not found', -32001);
+    } else if (raw.method === 'POST' && body && isInitialize(body)) {
+      try {
+        session = await this.spawn(server);
+      } catch (error) {
+        return answerItself(502, (error as Error).message);
+      }
+    } else {
+      return answerItself(400, 'Bad Request: Mcp-Session-Id header is required');
+    }
+
+    const forwarded = new Request(raw.url, { method: raw.method, headers: raw.headers, body: body ? new Uint8Array(body) : null, signal: raw.signal });
+    const response = await session.handle(forwarded);
+    const headers = flatHeaders(response.headers);
+    capture.upstreamResponse(response.status, headers);
+    if (!response.body) {
+      capture.finish();
+      return response;
+    }
+    const streaming = isEventStream(response.headers.get('content-type') ?? undefined);
+    const isGet = raw.method === 'GET' && streaming && response.status === 200;
+    if (isGet) session.openGetStreams += 1;
+    const owner = session;
+    const source = webSource(response.body);
+    const tracked = isGet
+      ? { ...source, onEnd: () => (owner.openGetStreams -= 1) }
+      : source;
+    const stream = streaming
+      ? teeEvents(tracked, raw.signal, capture, isGet ? 'get-sse' : 'post-sse', maxCaptureBytes)
+      : teeBody(tracked, raw.signal, capture, maxCaptureBytes);
+    return new Response(stream, { status: response.status, headers: response.headers });
+  }
+
+  /** Ends every session of a server (it was removed or changed in mcp.json). */
+  async closeServer(name: string, reason: string): Promise<void> {
+    const ending = [...this.sessions.entries()].filter(([key]) => key.startsWith(`${name}\u0000`)).map(([, s]) => s);
+    await Promise.all(ending.map((s) => s.close(reason)));
+  }
+
+  async closeAll(): Promise<void> {
+    clearInterval(this.sweeper);
+    const all = [...this.sessions.values(), ...this.starting];
+    await Promise.all(all.map((s) => s.close('the gateway is shutting down')));
+  }
+
+  /** Process ids by session, for health and the servers view. */
+  processes(name: string): Array<{ sessionId: string; pid: number | null }> {
+    return [...this.sessions.entries()]
+      .filter(([key]) => key.startsWith(`${name}\u0000`))
+      .map(([, s]) => ({ sessionId: s.sessionId ?? '', pid: s.pid }));
+  }
+
+  private async spawn(server: ResolvedServer): Promise<StdioSession> {
+    const command = this.commandFor(server);
+    const session: StdioSession = new StdioSession({
+      server: server.name,
+      command,
+      recorder: this.options.recorder,
+      log: this.options.log,
+      onInitialized: (started) => {
+        this.starting.delete(started);
+        if (started.sessionId) this.sessions.set(sessionKey(server.name, started.sessionId), started);
+      },
+      onEnded: (ended) => {
+        this.starting.delete(ended);
+        if (ended.sessionId) this.sessions.delete(sessionKey(server.name, ended.sessionId));
+      },
+    });
+    this.starting.add(session);
+    try {
+      await session.start();
+    } catch (error) {
+      this.starting.delete(session);
+      await session.close('could not start');
+      const cause = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `command not found (is "${command.command}" installed and on PATH?)` : (error as Error).message;
+      throw new Error(`Cannot start stdio server "${server.name}" (${command.command}): ${cause}`);
+    }
+    return session;
+  }
+
+  private commandFor(server: ResolvedServer): StdioCommand {
+    const env = this.options.env ?? process.env;
+    const where = `server "${server.name}"`;
+    try {
+      return {
+        command: expandReferences(server.entry.command ?? '', env, `${where} command`),
+        args: (server.entry.args ?? []).map((a) => expandReferences(a, env, `${where} args`)),
+        env: childEnvironment(expandRecord(server.entry.env, env, `${where} env`), env),
+        ...(server.entry.cwd ? { cwd: server.entry.cwd } : {}),
+      };
+    } catch (error) {
+      if (error instanceof MissingVariableError) throw new Error(`Cannot start stdio server "${server.name}": ${error.message}`);
+      throw error;
+    }
+  }
+
+  private closeIdle(idleMs: number): void {
+    const now = Date.now();
+    for (const session of this.sessions.values()) {
+      if (!session.busy && now - session.lastActivity > idleMs) void session.close(`idle for ${Math.round(idleMs / 1000)} s`);
+    }
+  }
+}
+
+function sessionKey(server: string, sessionId: string): string {
+  return `${server}\u0000${sessionId}`;
+}
+
+function isInitialize(body: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    const items = Array.isArray(value) ? value : [value];
+    return items.some((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize');
+  } catch {
+    return false;
+  }
+}
