@@ -34,6 +34,8 @@ export interface ExchangeInit {
 
 type Classified = Omit<ClassifiedMessage, 'text' | 'value'> & { value?: unknown };
 
+export const SESSION_GONE = 'session not found upstream (expired or deleted); the client must initialize again';
+
 /** Method of the rows the gateway records when a client abandons a request. */
 export const ABORTED_METHOD = 'gateway/aborted';
 
@@ -149,6 +151,7 @@ export class ExchangeCapture {
     if (status === 404 && this.sessionId !== null && this.init.sessionId !== null) {
       // Legacy Streamable HTTP: 404 on a request with a session id means the session is gone.
       this.recorder.endSession(this.init.server, this.sessionId);
+      sink.enqueue({ op: 'exchange-update', id: this.id, update: { error: SESSION_GONE } });
     }
   }
 

@@ -5,6 +5,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ElicitResultSchema, EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
 export interface TestUpstream {
@@ -39,6 +40,19 @@ function buildServer(): McpServer {
       return { content: [{ type: 'text', text: `done in ${steps} steps` }] };
     },
   );
+  server.registerTool('ask_roots', { description: 'Asks the client for its roots on the GET stream', inputSchema: {} }, async () => {
+    // No relatedRequestId: the SDK sends this on the standalone GET stream.
+    const roots = await server.server.listRoots();
+    return { content: [{ type: 'text', text: roots.roots.map((r) => r.uri).join(',') }] };
+  });
+  server.registerTool('elicit', { description: 'Elicits input on the POST stream, then pings', inputSchema: {} }, async (_args, extra) => {
+    const answer = await extra.sendRequest(
+      { method: 'elicitation/create', params: { message: 'Your name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } } },
+      ElicitResultSchema,
+    );
+    await extra.sendRequest({ method: 'ping' }, EmptyResultSchema);
+    return { content: [{ type: 'text', text: `hello ${String(answer.content?.name)}` }] };
+  });
   server.registerTool('fail', { description: 'Always fails', inputSchema: {} }, async () => ({
     isError: true,
     content: [{ type: 'text', text: 'this tool always fails' }],
