@@ -9,6 +9,8 @@ export interface PendingRequest {
   /** High-resolution epoch ms when the request crossed. */
   at: number;
   method: string | null;
+  /** `call:<method>:<target>`, to link a retry of an input_required call. */
+  target: string | null;
   exchangeId: number | null;
 }
 

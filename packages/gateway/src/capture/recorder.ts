@@ -4,7 +4,7 @@ import type { Direction, StreamKind } from '../types.js';
 import type { CollectedBody } from './body-collector.js';
 import { classifyTruncated, parseBody, type ClassifiedMessage } from './jsonrpc.js';
 import { PairingTable, opposite, type PendingRequest } from './pairing.js';
-import { RelationIndex, requestStateOf } from './relations.js';
+import { RelationIndex, callKey, inputRequiredKeys, retryKey } from './relations.js';
 import type { SseEvent } from './sse-parser.js';
 
 /** What the recorder needs of the store. */
@@ -244,10 +244,18 @@ export class ExchangeCapture {
 
     const isAnswer = message.kind === 'response' || message.kind === 'error';
     if (message.kind === 'request' && message.id !== null) {
-      const state = requestStateOf(message.value, 'params');
-      const root = state === null ? undefined : relations.conversationRoot(server, state);
+      const retryOf = retryKey(message.value, method);
+      const root = retryOf === null ? undefined : relations.conversationRoot(server, retryOf);
       relatedId = root ?? null;
-      const pending: PendingRequest = { rowId: id, rootId: root ?? id, progressToken: message.progressToken, at, method, exchangeId: this.id };
+      const pending: PendingRequest = {
+        rowId: id,
+        rootId: root ?? id,
+        progressToken: message.progressToken,
+        at,
+        method,
+        target: callKey(message.value, method),
+        exchangeId: this.id,
+      };
       if (direction === 'client_to_server') this.local.set(localKey(message.id), pending);
       pairing.add({ ...scope, id: message.id }, pending);
       if (message.progressToken !== null) relations.addProgressToken(scope, message.progressToken, id);
@@ -260,8 +268,9 @@ export class ExchangeCapture {
         sink.enqueue({ op: 'pair', requestId: request.rowId, responseId: id });
         const requesterScope = { ...scope, direction: opposite(direction) };
         if (request.progressToken !== null) relations.forgetProgressToken(requesterScope, request.progressToken);
-        const state = requestStateOf(message.value, 'result');
-        if (state !== null) relations.addConversation(server, state, request.rootId);
+        const keys = inputRequiredKeys(message.value);
+        // A retry may echo the state, or just repeat the call: file it under both.
+        if (keys !== null) for (const key of [...keys, request.target]) if (key !== null) relations.addConversation(server, key, request.rootId);
       }
     } else if (message.kind === 'notification' && relatedId === null) {
       relatedId = this.relatedRequest(direction, message);

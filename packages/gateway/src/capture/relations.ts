@@ -26,13 +26,13 @@ export class RelationIndex {
     this.progress.delete(progressKey(scope, token));
   }
 
-  /** An `input_required` answer: a retry carrying this `requestState` continues the conversation started by `rootRowId`. */
-  addConversation(server: string, requestState: string, rootRowId: number): void {
-    remember(this.conversations, `${server}\u0000${requestState}`, rootRowId, this.maxEntries);
+  /** An `input_required` answer: a retry with the same conversation key continues the conversation started by `rootRowId`. */
+  addConversation(server: string, key: string, rootRowId: number): void {
+    remember(this.conversations, `${server}\u0000${key}`, rootRowId, this.maxEntries);
   }
 
-  conversationRoot(server: string, requestState: string): number | undefined {
-    return this.conversations.get(`${server}\u0000${requestState}`);
+  conversationRoot(server: string, key: string): number | undefined {
+    return this.conversations.get(`${server}\u0000${key}`);
   }
 }
 
@@ -58,14 +58,39 @@ function remember(map: Map<string, number>, key: string, value: number, max: num
   }
 }
 
-/** `params.requestState` of a retried request, or `result.requestState` of an input_required answer. */
-export function requestStateOf(value: unknown, where: 'params' | 'result'): string | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const holder = (value as Record<string, unknown>)[where];
-  if (typeof holder !== 'object' || holder === null) return null;
-  const state = (holder as Record<string, unknown>).requestState;
-  if (where === 'result' && (holder as Record<string, unknown>).resultType !== 'input_required') return null;
-  return typeof state === 'string' ? state : null;
+/**
+ * What ties a retried request to the `input_required` answer before it: the
+ * opaque `requestState` when there is one, else the method and target
+ * (`call:tools/call:deploy`).
+ */
+export function retryKey(value: unknown, method: string | null): string | null {
+  const params = member(value, 'params');
+  if (!params || (params.inputResponses === undefined && params.requestState === undefined)) return null;
+  if (typeof params.requestState === 'string') return `state:${params.requestState}`;
+  return method === null ? null : `call:${method}:${targetOf(params) ?? ''}`;
+}
+
+/** For an `input_required` answer: the keys a retry of it may be found by (its state, if any). */
+export function inputRequiredKeys(value: unknown): string[] | null {
+  const result = member(value, 'result');
+  if (!result || result.resultType !== 'input_required') return null;
+  return typeof result.requestState === 'string' ? [`state:${result.requestState}`] : [];
+}
+
+/** `call:<method>:<tool or uri>` of a request. */
+export function callKey(value: unknown, method: string | null): string | null {
+  return method === null ? null : `call:${method}:${targetOf(member(value, 'params')) ?? ''}`;
+}
+
+function member(value: unknown, key: 'params' | 'result'): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const found = (value as Record<string, unknown>)[key];
+  return typeof found === 'object' && found !== null ? (found as Record<string, unknown>) : undefined;
+}
+
+function targetOf(params: Record<string, unknown> | undefined): string | undefined {
+  const target = params?.name ?? params?.uri;
+  return typeof target === 'string' ? target : undefined;
 }
 
 export type { JsonRpcId };
