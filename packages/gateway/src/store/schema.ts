@@ -1,4 +1,5 @@
-import { index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 // One row per JSON-RPC message. Ids are assigned by the gateway (see writer.ts)
 // so that a request and its response can point at each other in one batch.
@@ -37,6 +38,17 @@ export const messages = sqliteTable(
     index('messages_timestamp').on(t.timestamp),
     index('messages_exchange').on(t.exchangeId),
     index('messages_related').on(t.relatedId),
+    // Every single-filter list query is an index range scan read in id order
+    // (WHERE col = ? AND id < ? ORDER BY id DESC LIMIT n); see message-queries.ts.
+    index('messages_kind_id').on(t.kind, t.id),
+    index('messages_direction_id').on(t.direction, t.id),
+    index('messages_status_id').on(t.httpStatus, t.id),
+    index('messages_jsonrpc_id').on(t.jsonrpcId, t.id),
+    index('messages_errors').on(t.id).where(sql`${t.isError} = 1`),
+    // Range filters (minDurationMs) race this index against the id-ordered scan.
+    index('messages_duration').on(t.durationMs).where(sql`${t.durationMs} IS NOT NULL`),
+    // Covers /api/stats: counts, errors, bytes and percentiles without reading the table.
+    index('messages_stats').on(t.server, t.method, t.durationMs, t.timestamp, t.isError, t.size),
   ],
 );
 
@@ -72,4 +84,26 @@ export const stderrLines = sqliteTable(
     line: text('line').notNull(),
   },
   (t) => [index('stderr_server_id').on(t.server, t.id)],
+);
+
+// One row per (server, session), kept by triggers on messages (migration
+// 0003): counts, the first and last message, and what initialize said.
+// Triggers keep it in the same transaction as every insert, annotate and
+// delete, whoever writes (the writer, an import, a clear).
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    server: text('server').notNull(),
+    sessionId: text('session_id').notNull(),
+    firstId: integer('first_id').notNull(),
+    lastId: integer('last_id').notNull(),
+    messageCount: integer('message_count').notNull().default(0),
+    errorCount: integer('error_count').notNull().default(0),
+    clientName: text('client_name'),
+    clientVersion: text('client_version'),
+    protocolVersion: text('protocol_version'),
+    serverName: text('server_name'),
+    serverVersion: text('server_version'),
+  },
+  (t) => [primaryKey({ columns: [t.server, t.sessionId] }), index('sessions_last_id').on(t.lastId)],
 );
