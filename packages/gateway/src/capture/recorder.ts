@@ -174,9 +174,10 @@ export class ExchangeCapture {
   }
 
   /** One SSE event of a POST answer or of the GET stream. */
-  serverEvent(event: SseEvent, stream: Extract<StreamKind, 'post-sse' | 'get-sse'>): void {
-    // Priming events and bare id/retry blocks carry no message.
-    if (event.data === null || event.data === '') return;
+  serverEvent(event: SseEvent, stream: Extract<StreamKind, 'post-sse' | 'get-sse' | 'legacy-sse'>): void {
+    // Priming events and bare id/retry blocks carry no message; a legacy
+    // `endpoint` event carries a URL, not JSON-RPC.
+    if (event.data === null || event.data === '' || event.event !== 'message') return;
     const body: CollectedBody = { text: event.data, size: event.dataBytes, truncated: event.truncated, tail: event.tail };
     for (const [message, text] of split(body)) this.record('server_to_client', message, text, body, stream, event.id);
   }

@@ -18,22 +18,6 @@ export function jsonRpcErrorResponse(status: number, body: GatewayErrorBody | Ga
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 }
 
-/** The ids of the requests in a body, so an error can answer each of them. */
-export function requestIds(text: string): JsonRpcId[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    const items = Array.isArray(value) ? value : [value];
-    const ids: JsonRpcId[] = [];
-    for (const item of items) {
-      if (typeof item !== 'object' || item === null) continue;
-      const { id, method } = item as { id?: unknown; method?: unknown };
-      if (typeof method === 'string' && (typeof id === 'string' || typeof id === 'number')) ids.push(id);
-    }
-    return ids;
-  } catch {
-    return [];
-  }
-}
 
 /** A readable cause for a failed upstream request: "connection refused (ECONNREFUSED)". */
 export function describeUpstreamFailure(error: unknown): string {

@@ -1,10 +1,10 @@
 import { request, type Dispatcher } from 'undici';
-import { BodyCollector } from '../capture/body-collector.js';
 import type { ExchangeCapture, Recorder } from '../capture/recorder.js';
 import type { ResolvedServer } from '../registry/registry.js';
-import { nodeSource, teeBody, teeEvents } from './relay.js';
+import { nodeSource, teeBody, teeEvents, type ClientRewrite } from './relay.js';
 import { expandRecord } from './stdio/env.js';
-import { describeUpstreamFailure, jsonRpcError, jsonRpcErrorResponse, requestIds } from './errors.js';
+import { collect, readBody, requestIds } from './body.js';
+import { describeUpstreamFailure, jsonRpcError, jsonRpcErrorResponse } from './errors.js';
 import { clientResponseHeaders, flatHeaders, isEventStream, upstreamRequestHeaders } from './headers.js';
 
 export interface HttpProxyOptions {
@@ -16,6 +16,8 @@ export interface HttpProxyOptions {
   maxCaptureBytes: number;
   /** Request headers meant for the gateway itself, never forwarded. */
   gatewayHeaders: ReadonlySet<string>;
+  /** For a legacy SSE stream: rewrites what the client receives (its endpoint event). */
+  rewriteEvents?: (upstreamUrl: URL, capture: ExchangeCapture) => ClientRewrite;
 }
 
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
@@ -26,9 +28,20 @@ const NO_BODY_STATUSES = new Set([204, 205, 304]);
  * unchanged and the upstream's bytes come back unchanged; the recorder only
  * ever sees copies.
  */
-export async function proxyToHttpUpstream(raw: Request, server: ResolvedServer, options: HttpProxyOptions): Promise<Response> {
+/** For a legacy HTTP+SSE POST: where it goes, and the session its messages belong to. */
+export interface UpstreamOverrides {
+  url: URL;
+  sessionId: string;
+}
+
+export async function proxyToHttpUpstream(
+  raw: Request,
+  server: ResolvedServer,
+  options: HttpProxyOptions,
+  overrides?: UpstreamOverrides,
+): Promise<Response> {
   const url = new URL(raw.url);
-  const upstreamUrl = upstreamUrlFor(server, url);
+  const upstreamUrl = overrides?.url ?? upstreamUrlFor(server, url);
   const body = await readBody(raw, options.maxRequestBytes);
   if (body === 'too-large') {
     return jsonRpcErrorResponse(
@@ -39,7 +52,7 @@ export async function proxyToHttpUpstream(raw: Request, server: ResolvedServer, 
 
   const capture = options.recorder.beginExchange({
     server: server.name,
-    sessionId: raw.headers.get('mcp-session-id'),
+    sessionId: overrides?.sessionId ?? raw.headers.get('mcp-session-id'),
     method: raw.method,
     path: url.pathname + url.search,
     requestHeaders: flatHeaders(raw.headers),
@@ -86,10 +99,10 @@ export async function proxyToHttpUpstream(raw: Request, server: ResolvedServer, 
     capture.finish();
     return new Response(null, { status: upstream.statusCode, headers: clientResponseHeaders(upstream.headers, false) });
   }
-  const source = nodeSource(upstream.body);
-  const stream = streaming
-    ? teeEvents(source, raw.signal, capture, raw.method === 'GET' ? 'get-sse' : 'post-sse', options.maxCaptureBytes)
-    : teeBody(source, raw.signal, capture, options.maxCaptureBytes);
+  const tee = { source: nodeSource(upstream.body), signal: raw.signal, capture, maxCaptureBytes: options.maxCaptureBytes };
+  const rewrite = streaming && options.rewriteEvents ? options.rewriteEvents(upstreamUrl, capture) : undefined;
+  const streamKind = overrides || rewrite ? 'legacy-sse' : raw.method === 'GET' ? 'get-sse' : 'post-sse';
+  const stream = streaming ? teeEvents({ ...tee, stream: streamKind, ...(rewrite ? { rewrite } : {}) }) : teeBody(tee);
   return new Response(stream, { status: upstream.statusCode, headers: clientResponseHeaders(upstream.headers, streaming) });
 }
 
@@ -100,23 +113,7 @@ function upstreamUrlFor(server: ResolvedServer, incoming: URL): URL {
   return target;
 }
 
-export async function readBody(raw: Request, limit: number): Promise<Buffer | null | 'too-large'> {
-  if (!raw.body) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of raw.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > limit) return 'too-large';
-    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  }
-  return Buffer.concat(chunks, size);
-}
 
-export function collect(buffer: Buffer, max: number) {
-  const collector = new BodyCollector(max);
-  collector.push(buffer);
-  return collector.finish();
-}
 
 function unreachable(server: ResolvedServer, url: URL, error: unknown, body: Buffer | null, capture: ExchangeCapture): Response {
   const cause = describeUpstreamFailure(error);

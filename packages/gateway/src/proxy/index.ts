@@ -2,8 +2,10 @@ import type { Hono } from 'hono';
 import { Agent } from 'undici';
 import type { Recorder } from '../capture/recorder.js';
 import type { LiveRegistry } from '../registry/registry.js';
-import { proxyRoute } from './route.js';
-import { StdioSessions } from './stdio/sessions.js';
+import { LegacyVerdicts } from './legacy/detect.js';
+import { LegacyPassthrough } from './legacy/passthrough.js';
+import { legacyRoutes, proxyRoute } from './route.js';
+import { BridgeSessions } from './bridge/sessions.js';
 
 export interface ProxyOptions {
   registry: LiveRegistry;
@@ -29,30 +31,26 @@ export function createProxy(options: ProxyOptions): Proxy {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
   const maxRequestBytes = options.maxRequestBytes ?? 64 * 1024 * 1024;
   const maxCaptureBytes = options.maxCaptureBytes ?? 16 * 1024 * 1024;
-  const stdio = new StdioSessions({ recorder: options.recorder, log: options.log, maxRequestBytes, maxCaptureBytes, idleMs: options.stdioIdleMs });
-  // A stdio server whose entry changed or went away: its running processes are stale.
+  const bridge = new BridgeSessions({ recorder: options.recorder, log: options.log, maxRequestBytes, maxCaptureBytes, idleMs: options.stdioIdleMs, dispatcher });
+  // A bridged server whose entry changed or went away: its running sessions are stale.
   let known = new Map(options.registry.list().map((s) => [s.name, JSON.stringify(s.entry)]));
   const unsubscribe = options.registry.onChange(({ servers }) => {
     const next = new Map(servers.map((s) => [s.name, JSON.stringify(s.entry)]));
-    for (const [name, entry] of known) if (next.get(name) !== entry) void stdio.closeServer(name, 'its entry in mcp.json changed');
+    for (const [name, entry] of known) if (next.get(name) !== entry) void bridge.closeServer(name, 'its entry in mcp.json changed');
     known = next;
   });
-  const route = proxyRoute({
-    registry: options.registry,
-    recorder: options.recorder,
-    dispatcher,
-    stdio,
-    maxRequestBytes,
-    maxCaptureBytes,
-    gatewayHeaders: new Set(),
-  });
+  const http = { recorder: options.recorder, dispatcher, maxRequestBytes, maxCaptureBytes, gatewayHeaders: new Set<string>() };
+  const route = proxyRoute({ ...http, registry: options.registry, bridge, verdicts: new LegacyVerdicts() });
+  const legacy = legacyRoutes(options.registry, new LegacyPassthrough(http));
   return {
     mount(app) {
       app.all('/s/:name/mcp', route);
+      app.get('/s/:name/sse', legacy.stream);
+      app.post('/s/:name/message', legacy.message);
     },
     async close() {
       unsubscribe();
-      await stdio.closeAll();
+      await bridge.closeAll();
       await dispatcher.close().catch(() => undefined);
     },
   };

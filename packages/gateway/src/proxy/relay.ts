@@ -36,11 +36,18 @@ function endCapture(capture: ExchangeCapture, error: string | undefined): void {
  * slows the upstream read instead of growing a buffer; cancelling it (the
  * client went away) destroys the upstream request.
  */
+/** Changes the bytes the client gets (never what is recorded). */
+export interface ClientRewrite {
+  push(chunk: Uint8Array): Uint8Array;
+  flush(): Uint8Array;
+}
+
 function relay(
   source: RelaySource,
   clientSignal: AbortSignal,
   onChunk: (chunk: Uint8Array) => void,
   onEnd: (error?: string) => void,
+  rewrite?: ClientRewrite,
 ): ReadableStream<Uint8Array> {
   const iterator = source.iterator;
   let ended = false;
@@ -61,12 +68,16 @@ function relay(
         return;
       }
       if (next.done) {
+        const rest = rewrite?.flush();
+        if (rest && rest.byteLength > 0) controller.enqueue(rest);
         end();
         controller.close();
         return;
       }
       const chunk = next.value;
-      controller.enqueue(chunk);
+      const outgoing = rewrite ? rewrite.push(chunk) : chunk;
+      // A rewrite may hold bytes back until it has a whole event; never enqueue nothing.
+      if (outgoing.byteLength > 0 || !rewrite) controller.enqueue(outgoing);
       try {
         onChunk(chunk);
       } catch {
@@ -80,7 +91,15 @@ function relay(
   });
 }
 
-export function teeBody(source: RelaySource, signal: AbortSignal, capture: ExchangeCapture, maxCaptureBytes: number): ReadableStream<Uint8Array> {
+export interface TeeOptions {
+  source: RelaySource;
+  /** The client's request signal: tells a client abort from an upstream failure. */
+  signal: AbortSignal;
+  capture: ExchangeCapture;
+  maxCaptureBytes: number;
+}
+
+export function teeBody({ source, signal, capture, maxCaptureBytes }: TeeOptions): ReadableStream<Uint8Array> {
   const collector = new BodyCollector(maxCaptureBytes);
   return relay(
     source,
@@ -93,13 +112,12 @@ export function teeBody(source: RelaySource, signal: AbortSignal, capture: Excha
   );
 }
 
-export function teeEvents(
-  source: RelaySource,
-  signal: AbortSignal,
-  capture: ExchangeCapture,
-  stream: 'get-sse' | 'post-sse',
-  maxCaptureBytes: number,
-): ReadableStream<Uint8Array> {
+export interface TeeEventsOptions extends TeeOptions {
+  stream: 'get-sse' | 'post-sse' | 'legacy-sse';
+  rewrite?: ClientRewrite;
+}
+
+export function teeEvents({ source, signal, capture, maxCaptureBytes, stream, rewrite }: TeeEventsOptions): ReadableStream<Uint8Array> {
   const parser = new SseParser({ maxDataBytes: maxCaptureBytes, onEvent: (event) => capture.serverEvent(event, stream) });
   return relay(
     source,
@@ -109,5 +127,6 @@ export function teeEvents(
       parser.end();
       endCapture(capture, error);
     },
+    rewrite,
   );
 }

@@ -1,12 +1,43 @@
 import type { Context } from 'hono';
-import type { LiveRegistry } from '../registry/registry.js';
+import type { LiveRegistry, ResolvedServer } from '../registry/registry.js';
+import type { LegacyPassthrough } from './legacy/passthrough.js';
+import { speaksLegacySse, type LegacyVerdicts } from './legacy/detect.js';
+import { expandRecord } from './stdio/env.js';
+import { isInitialize } from './body.js';
 import { jsonRpcError, jsonRpcErrorResponse } from './errors.js';
 import { proxyToHttpUpstream, type HttpProxyOptions } from './http-upstream.js';
-import type { StdioSessions } from './stdio/sessions.js';
+import type { BridgeSessions } from './bridge/sessions.js';
 
 export interface ProxyRouteOptions extends HttpProxyOptions {
   registry: LiveRegistry;
-  stdio: StdioSessions;
+  bridge: BridgeSessions;
+  verdicts: LegacyVerdicts;
+}
+
+/** Answers by which an upstream says it has no Streamable HTTP endpoint (the spec's fallback trigger). */
+const NOT_STREAMABLE = new Set([400, 404, 405]);
+
+function unknownServer(registry: LiveRegistry, name: string): Response {
+  const known = registry.names();
+  const list = known.length ? `Registered servers: ${known.join(', ')}.` : 'No server is registered yet.';
+  return jsonRpcErrorResponse(
+    404,
+    jsonRpcError(null, `Unknown server "${name}". ${list} Add one with: mcp-gateway server add <name> <url>`, { servers: known }),
+  );
+}
+
+/** `/s/:name/sse` and `/s/:name/message`: the legacy HTTP+SSE transport, passed through. */
+export function legacyRoutes(registry: LiveRegistry, legacy: LegacyPassthrough) {
+  const withServer = (handle: (raw: Request, server: ResolvedServer) => Promise<Response> | Response) => async (c: Context): Promise<Response> => {
+    const name = c.req.param('name') ?? '';
+    const server = registry.get(name);
+    if (!server) return unknownServer(registry, name);
+    if (server.transport === 'stdio') {
+      return jsonRpcErrorResponse(404, jsonRpcError(null, `Server "${name}" is a stdio server; connect to /s/${name}/mcp (Streamable HTTP)`));
+    }
+    return handle(c.req.raw, server);
+  };
+  return { stream: withServer((raw, server) => legacy.stream(raw, server)), message: withServer((raw, server) => legacy.message(raw, server)) };
 }
 
 /** `/s/:name/mcp`: finds the named upstream and hands the request to its transport. */
@@ -14,26 +45,33 @@ export function proxyRoute(options: ProxyRouteOptions) {
   return async (c: Context): Promise<Response> => {
     const name = c.req.param('name') ?? '';
     const server = options.registry.get(name);
-    if (!server) {
-      const known = options.registry.names();
-      const list = known.length ? `Registered servers: ${known.join(', ')}.` : 'No server is registered yet.';
-      return jsonRpcErrorResponse(
-        404,
-        jsonRpcError(null, `Unknown server "${name}". ${list} Add one with: mcp-gateway server add <name> <url>`, {
-          servers: known,
-        }),
-      );
-    }
-    if (server.transport === 'stdio') return options.stdio.handle(c.req.raw, server);
-    if (server.transport !== 'http') {
-      return jsonRpcErrorResponse(
-        501,
-        jsonRpcError(
-          null,
-          `Server "${name}" uses the ${server.transport} transport, which this gateway version cannot proxy yet; only Streamable HTTP upstreams ("url") are proxied.`,
-        ),
-      );
-    }
-    return proxyToHttpUpstream(c.req.raw, server, options);
+    if (!server) return unknownServer(options.registry, name);
+    // stdio and legacy HTTP+SSE servers are bridged: the client speaks Streamable HTTP either way.
+    if (server.transport !== 'http') return options.bridge.handle(c.req.raw, server);
+    if (options.verdicts.isLegacy(server.name, server.entry.url)) return options.bridge.handle(c.req.raw, asLegacy(server));
+    if (c.req.method !== 'POST' || c.req.header('mcp-session-id')) return proxyToHttpUpstream(c.req.raw, server, options);
+    return initializeOrDetect(c.req.raw, server, options);
   };
+}
+
+/**
+ * A session-less POST (an initialize, usually) to a server registered as
+ * Streamable HTTP. If the upstream refuses it the way a legacy server does and
+ * its URL serves an HTTP+SSE stream, the server is remembered as legacy and
+ * the request is bridged, so a modern client can use it anyway.
+ */
+async function initializeOrDetect(raw: Request, server: ResolvedServer, options: ProxyRouteOptions): Promise<Response> {
+  const body = new Uint8Array(await raw.arrayBuffer());
+  const copy = () => new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal });
+  const response = await proxyToHttpUpstream(copy(), server, options);
+  if (!NOT_STREAMABLE.has(response.status) || !isInitialize(body)) return response;
+  const headers = expandRecord(server.entry.headers, process.env, `server "${server.name}" header`) ?? {};
+  if (!(await speaksLegacySse(new URL(server.entry.url ?? ''), headers, options.dispatcher))) return response;
+  await response.body?.cancel();
+  options.verdicts.markLegacy(server.name, server.entry.url ?? '');
+  return options.bridge.handle(copy(), asLegacy(server));
+}
+
+function asLegacy(server: ResolvedServer): ResolvedServer {
+  return { ...server, transport: 'sse' };
 }

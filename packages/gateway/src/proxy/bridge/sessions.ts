@@ -1,14 +1,18 @@
 import type { Recorder } from '../../capture/recorder.js';
 import type { ResolvedServer } from '../../registry/registry.js';
-import { jsonRpcError, jsonRpcErrorResponse, requestIds } from '../errors.js';
+import { collect, isInitialize, readBody, requestIds } from '../body.js';
+import { jsonRpcError, jsonRpcErrorResponse } from '../errors.js';
 import { flatHeaders, isEventStream } from '../headers.js';
-import { collect, readBody } from '../http-upstream.js';
 import { teeBody, teeEvents, webSource } from '../relay.js';
-import { childEnvironment, expandRecord, expandReferences, MissingVariableError } from './env.js';
-import type { StdioCommand } from './child.js';
-import { StdioSession } from './session.js';
+import { childEnvironment, expandRecord, expandReferences, MissingVariableError } from '../stdio/env.js';
+import type { StdioCommand } from '../stdio/child.js';
+import { stdioChannel } from '../stdio/channel.js';
+import { sseChannel } from '../legacy/sse-channel.js';
+import type { Dispatcher } from 'undici';
+import type { ChannelFactory } from './channel.js';
+import { BridgeSession } from './session.js';
 
-export interface StdioSessionsOptions {
+export interface BridgeSessionsOptions {
   recorder: Recorder;
   log: (message: string) => void;
   maxRequestBytes: number;
@@ -17,19 +21,22 @@ export interface StdioSessionsOptions {
   idleMs?: number;
   /** The gateway's environment: the source of `${env:NAME}` and the inherited allow-list. */
   env?: NodeJS.ProcessEnv;
+  /** Connection pool for legacy HTTP+SSE upstreams. */
+  dispatcher: Dispatcher;
 }
 
 /**
- * The stdio servers' sessions: created by an initialize request, ended by
- * DELETE, by the process exiting, by idling, or at shutdown. Commands come only
- * from mcp.json, never from the request.
+ * Sessions of upstreams the gateway bridges to Streamable HTTP (stdio
+ * processes, legacy HTTP+SSE servers): created by an initialize request, ended
+ * by DELETE, by the upstream going away, by idling, or at shutdown. Commands
+ * and URLs come only from mcp.json, never from the request.
  */
-export class StdioSessions {
-  private readonly sessions = new Map<string, StdioSession>();
-  private readonly starting = new Set<StdioSession>();
+export class BridgeSessions {
+  private readonly sessions = new Map<string, BridgeSession>();
+  private readonly starting = new Set<BridgeSession>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly options: StdioSessionsOptions) {
+  constructor(private readonly options: BridgeSessionsOptions) {
     const idleMs = options.idleMs ?? 30 * 60 * 1000;
     this.sweeper = setInterval(() => this.closeIdle(idleMs), Math.min(idleMs, 30_000));
     this.sweeper.unref();
@@ -61,7 +68,7 @@ export class StdioSessions {
       return jsonRpcErrorResponse(status, error);
     };
 
-    let session: StdioSession | undefined;
+    let session: BridgeSession | undefined;
     if (sessionId !== null) {
       session = this.sessions.get(sessionKey(server.name, sessionId));
       // Unknown or ended (the process exited): the client must initialize again.
@@ -92,9 +99,8 @@ export class StdioSessions {
     const tracked = isGet
       ? { ...source, onEnd: () => (owner.openGetStreams -= 1) }
       : source;
-    const stream = streaming
-      ? teeEvents(tracked, raw.signal, capture, isGet ? 'get-sse' : 'post-sse', maxCaptureBytes)
-      : teeBody(tracked, raw.signal, capture, maxCaptureBytes);
+    const tee = { source: tracked, signal: raw.signal, capture, maxCaptureBytes };
+    const stream = streaming ? teeEvents({ ...tee, stream: isGet ? 'get-sse' : 'post-sse' }) : teeBody(tee);
     return new Response(stream, { status: response.status, headers: response.headers });
   }
 
@@ -117,11 +123,11 @@ export class StdioSessions {
       .map(([, s]) => ({ sessionId: s.sessionId ?? '', pid: s.pid }));
   }
 
-  private async spawn(server: ResolvedServer): Promise<StdioSession> {
-    const command = this.commandFor(server);
-    const session: StdioSession = new StdioSession({
+  private async spawn(server: ResolvedServer): Promise<BridgeSession> {
+    const openChannel = this.channelFor(server);
+    const session: BridgeSession = new BridgeSession({
       server: server.name,
-      command,
+      openChannel,
       recorder: this.options.recorder,
       log: this.options.log,
       onInitialized: (started) => {
@@ -139,10 +145,24 @@ export class StdioSessions {
     } catch (error) {
       this.starting.delete(session);
       await session.close('could not start');
-      const cause = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `command not found (is "${command.command}" installed and on PATH?)` : (error as Error).message;
-      throw new Error(`Cannot start stdio server "${server.name}" (${command.command}): ${cause}`);
+      if (server.transport !== 'stdio') throw new Error(`Cannot connect to legacy SSE server "${server.name}": ${(error as Error).message}`);
+      const command = server.entry.command ?? '';
+      const cause = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `command not found (is "${command}" installed and on PATH?)` : (error as Error).message;
+      throw new Error(`Cannot start stdio server "${server.name}" (${command}): ${cause}`);
     }
     return session;
+  }
+
+  private channelFor(server: ResolvedServer): ChannelFactory {
+    if (server.transport === 'stdio') return stdioChannel(this.commandFor(server));
+    const env = this.options.env ?? process.env;
+    let headers: Record<string, string> | undefined;
+    try {
+      headers = expandRecord(server.entry.headers, env, `server "${server.name}" header`);
+    } catch (error) {
+      throw new Error(`Cannot connect to legacy SSE server "${server.name}": ${(error as Error).message}`);
+    }
+    return sseChannel({ url: new URL(server.entry.url ?? ''), headers: headers ?? {}, dispatcher: this.options.dispatcher });
   }
 
   private commandFor(server: ResolvedServer): StdioCommand {
@@ -171,14 +191,4 @@ export class StdioSessions {
 
 function sessionKey(server: string, sessionId: string): string {
   return `${server}\u0000${sessionId}`;
-}
-
-function isInitialize(body: Buffer): boolean {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    const items = Array.isArray(value) ? value : [value];
-    return items.some((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize');
-  } catch {
-    return false;
-  }
 }

@@ -2,36 +2,38 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import type { ExchangeCapture, Recorder } from '../../capture/recorder.js';
-import { StdioChild, type StdioCommand } from './child.js';
+import type { ChannelFactory, UpstreamChannel } from './channel.js';
 
-export interface StdioSessionOptions {
+export interface BridgeSessionOptions {
   server: string;
-  command: StdioCommand;
+  openChannel: ChannelFactory;
   recorder: Recorder;
   log: (message: string) => void;
   /** Lines of stderr stored per session; more are dropped, with one note saying so. */
   maxStderrLines?: number;
   /** The client's initialize gave the session its id: it can be found by it now. */
-  onInitialized(session: StdioSession): void;
+  onInitialized(session: BridgeSession): void;
   /** The session ended (deleted, crashed, idle, shutdown): forget it. */
-  onEnded(session: StdioSession): void;
+  onEnded(session: BridgeSession): void;
 }
 
 type Id = string | number;
 const idKey = (id: Id): string => (typeof id === 'number' ? `n${id}` : `s${id}`);
 
 /**
- * One MCP session backed by one stdio process. The SDK's Streamable HTTP
- * server transport speaks to the client (sessions, 202s, SSE, the GET stream,
- * DELETE); a pump moves messages between it and the child. stdio carries no
- * notion of which HTTP stream a server message belongs to, so the pump works
- * it out: responses by id, progress by progress token, anything else to the
- * only request in flight, or to the GET stream.
+ * One MCP session backed by one upstream channel (a stdio process, a legacy
+ * HTTP+SSE connection). The SDK's Streamable HTTP server transport speaks to
+ * the client (sessions, 202s, SSE, the GET stream, DELETE); a pump moves
+ * messages between it and the channel. The channel carries no notion of which
+ * HTTP stream a server message belongs to, so the pump works it out:
+ * responses by id, progress by progress token, anything else to the only
+ * request in flight, or to the GET stream.
  */
-export class StdioSession {
+export class BridgeSession {
   readonly transport: WebStandardStreamableHTTPServerTransport;
-  private readonly child: StdioChild;
-  /** The child's stdio channel as one long "exchange": spawn to exit. */
+  private readonly child: UpstreamChannel;
+  private readonly stream: 'stdio' | 'legacy-sse';
+  /** The upstream channel as one long "exchange": opened to closed. */
   private readonly channel: ExchangeCapture;
   private readonly inflight = new Map<string, Id>();
   private readonly progressOwners = new Map<string, Id>();
@@ -41,19 +43,20 @@ export class StdioSession {
   openGetStreams = 0;
   lastActivity = Date.now();
 
-  constructor(private readonly options: StdioSessionOptions) {
-    const { command } = options;
+  constructor(private readonly options: BridgeSessionOptions) {
+    const opened = options.openChannel({
+      onLine: (line) => this.fromChild(line),
+      onStderr: (line) => this.stderr(line),
+      onExit: (how) => void this.exited(how),
+    });
+    this.child = opened.channel;
+    this.stream = opened.stream;
     this.channel = options.recorder.beginExchange({
       server: options.server,
       sessionId: null,
-      method: 'STDIO',
-      path: [command.command, ...command.args].join(' '),
+      method: opened.stream === 'stdio' ? 'STDIO' : 'SSE',
+      path: opened.description,
       requestHeaders: {},
-    });
-    this.child = new StdioChild(command, {
-      onLine: (line) => this.fromChild(line),
-      onStderr: (line) => this.stderr(line),
-      onExit: ({ code, signal }) => void this.exited(code, signal),
     });
     this.transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
@@ -168,7 +171,7 @@ export class StdioSession {
   /** A line the client never saw: still recorded, on the stdio channel. */
   private recordUndelivered(line: string): void {
     const size = Buffer.byteLength(line);
-    this.channel.serverMessage({ text: line, size, truncated: false, tail: null }, 'stdio');
+    this.channel.serverMessage({ text: line, size, truncated: false, tail: null }, this.stream);
   }
 
   private stderr(line: string): void {
@@ -179,21 +182,21 @@ export class StdioSession {
     this.options.recorder.stderr(this.options.server, this.sessionIdValue, text);
   }
 
-  private async exited(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
-    const how = signal ? `was killed by ${signal}` : `exited with code ${String(code)}`;
+  private async exited(how: string): Promise<void> {
     if (!this.closing) {
-      const message = `stdio server "${this.options.server}" (pid ${String(this.pid)}, session ${this.sessionIdValue ?? 'none'}) ${how}; its session is over and the client must reconnect`;
-      this.options.log(message);
-      this.options.recorder.stderr(this.options.server, this.sessionIdValue, `[mcp-gateway] process ${how}`);
-      this.closing = `process ${how}`;
+      const what = this.stream === 'stdio' ? `stdio server "${this.options.server}" (pid ${String(this.pid)}` : `legacy SSE server "${this.options.server}" (`;
+      this.options.log(`${what}session ${this.sessionIdValue ?? 'none'}) ${how}; its session is over and the client must reconnect`);
+      this.options.recorder.stderr(this.options.server, this.sessionIdValue, `[mcp-gateway] ${this.stream === 'stdio' ? 'process' : 'upstream'} ${how}`);
+      this.closing = how;
       // Calls in flight will never be answered: say so, or the client waits for its own timeout.
       for (const id of this.inflight.values()) {
-        const error = { code: -32000, message: `mcp-gateway: stdio server "${this.options.server}" ${how} before answering` };
+        const kind = this.stream === 'stdio' ? 'stdio' : 'legacy SSE';
+        const error = { code: -32000, message: `mcp-gateway: ${kind} server "${this.options.server}" ${how} before answering` };
         await this.transport.send({ jsonrpc: '2.0', id, error }).catch(() => undefined);
       }
       this.inflight.clear();
       await this.transport.close().catch(() => undefined);
-      this.channel.finish(`process ${how}`);
+      this.channel.finish(this.stream === 'stdio' ? `process ${how}` : how);
       this.options.onEnded(this);
     }
   }
