@@ -79,10 +79,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const writer = new Writer({ sqlite, onError: (message) => log(message), onFlushed: (rows) => api?.publish(rows) });
   const redactors = redactorCache(registry);
   const recorder = new Recorder({ sink: writer, redactorFor: redactors.get });
-  const proxy = createProxy({ registry, recorder, log, stdioIdleMs: options.stdioIdleMs });
-
   let boundPort = options.port ?? 3333;
   const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+  const proxy = createProxy({ registry, recorder, log, baseUrl, stdioIdleMs: options.stdioIdleMs });
+
   api = createApi({ registry, writer, sqlite, paths, version: VERSION, baseUrl, log });
   const app = createApp({
     // A loopback address other than the usual names (127.0.0.2, say) must still be able to reach itself.

@@ -16,6 +16,8 @@ export interface HttpProxyOptions {
   maxCaptureBytes: number;
   /** Request headers meant for the gateway itself, never forwarded. */
   gatewayHeaders: ReadonlySet<string>;
+  /** For a 401/403: rewrites `resource_metadata` in WWW-Authenticate to the gateway's metadata URL. */
+  rewriteChallenge?: (server: string, upstreamUrl: URL, value: string) => string;
   /** For a legacy SSE stream: rewrites what the client receives (its endpoint event). */
   rewriteEvents?: (upstreamUrl: URL, capture: ExchangeCapture) => ClientRewrite;
 }
@@ -94,16 +96,25 @@ export async function proxyToHttpUpstream(
   }
 
   const streaming = isEventStream(upstream.headers['content-type']);
+  const outgoing = clientResponseHeaders(upstream.headers, streaming);
+  const challenge = upstream.headers['www-authenticate'];
+  if ((upstream.statusCode === 401 || upstream.statusCode === 403) && challenge && options.rewriteChallenge) {
+    // The client must discover OAuth metadata at the gateway; the recording keeps the upstream's header.
+    outgoing.delete('www-authenticate');
+    for (const value of Array.isArray(challenge) ? challenge : [challenge]) {
+      outgoing.append('www-authenticate', options.rewriteChallenge(server.name, upstreamUrl, value));
+    }
+  }
   if (raw.method === 'HEAD' || NO_BODY_STATUSES.has(upstream.statusCode)) {
     upstream.body.resume();
     capture.finish();
-    return new Response(null, { status: upstream.statusCode, headers: clientResponseHeaders(upstream.headers, false) });
+    return new Response(null, { status: upstream.statusCode, headers: outgoing });
   }
   const tee = { source: nodeSource(upstream.body), signal: raw.signal, capture, maxCaptureBytes: options.maxCaptureBytes };
   const rewrite = streaming && options.rewriteEvents ? options.rewriteEvents(upstreamUrl, capture) : undefined;
   const streamKind = overrides || rewrite ? 'legacy-sse' : raw.method === 'GET' ? 'get-sse' : 'post-sse';
   const stream = streaming ? teeEvents({ ...tee, stream: streamKind, ...(rewrite ? { rewrite } : {}) }) : teeBody(tee);
-  return new Response(stream, { status: upstream.statusCode, headers: clientResponseHeaders(upstream.headers, streaming) });
+  return new Response(stream, { status: upstream.statusCode, headers: outgoing });
 }
 
 function upstreamUrlFor(server: ResolvedServer, incoming: URL): URL {

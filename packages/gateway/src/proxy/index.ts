@@ -4,6 +4,7 @@ import type { Recorder } from '../capture/recorder.js';
 import type { LiveRegistry } from '../registry/registry.js';
 import { LegacyVerdicts } from './legacy/detect.js';
 import { LegacyPassthrough } from './legacy/passthrough.js';
+import { OAuthDiscovery } from './oauth.js';
 import { legacyRoutes, proxyRoute } from './route.js';
 import { BridgeSessions } from './bridge/sessions.js';
 
@@ -11,6 +12,8 @@ export interface ProxyOptions {
   registry: LiveRegistry;
   recorder: Recorder;
   log: (message: string) => void;
+  /** The gateway's own base URL, for OAuth metadata that must name the gateway. */
+  baseUrl: () => string;
   /** Request bodies larger than this get 413 instead of being forwarded. */
   maxRequestBytes?: number;
   /** How much of one message the recorder keeps in memory to parse it. */
@@ -39,7 +42,15 @@ export function createProxy(options: ProxyOptions): Proxy {
     for (const [name, entry] of known) if (next.get(name) !== entry) void bridge.closeServer(name, 'its entry in mcp.json changed');
     known = next;
   });
-  const http = { recorder: options.recorder, dispatcher, maxRequestBytes, maxCaptureBytes, gatewayHeaders: new Set<string>() };
+  const oauth = new OAuthDiscovery({ registry: options.registry, recorder: options.recorder, dispatcher, baseUrl: options.baseUrl });
+  const http = {
+    recorder: options.recorder,
+    dispatcher,
+    maxRequestBytes,
+    maxCaptureBytes,
+    gatewayHeaders: new Set<string>(),
+    rewriteChallenge: (name: string, upstreamUrl: URL, value: string) => oauth.rewriteChallenge(name, upstreamUrl, value),
+  };
   const route = proxyRoute({ ...http, registry: options.registry, bridge, verdicts: new LegacyVerdicts() });
   const legacy = legacyRoutes(options.registry, new LegacyPassthrough(http));
   return {
@@ -47,6 +58,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       app.all('/s/:name/mcp', route);
       app.get('/s/:name/sse', legacy.stream);
       app.post('/s/:name/message', legacy.message);
+      app.get('/.well-known/oauth-protected-resource/s/:name/mcp', oauth.route);
     },
     async close() {
       unsubscribe();
