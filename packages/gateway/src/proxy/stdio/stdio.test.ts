@@ -132,6 +132,21 @@ describe('stdio upstreams exposed as Streamable HTTP', () => {
     await expect(connect(`${gateway.url}/s/local/mcp`)).rejects.toThrow(/MCP_GATEWAY_SURELY_UNSET is not set/);
   });
 
+  it('stops every process when the gateway shuts down', async () => {
+    gateway = await startTestGateway({ local: stdioEntry() });
+    const pids: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const { client } = await connect(`${gateway.url}/s/local/mcp`);
+      await client.callTool({ name: 'echo', arguments: { text: 'x' } });
+    }
+    const lines = await eventually(() => gateway!.stderr().filter((l) => l.line.startsWith('stdio-test starting')).length === 2 && gateway!.stderr());
+    for (const line of lines) pids.push(Number(/pid (\d+)/.exec(line.line)?.[1]));
+    expect(pids.every((pid) => processAlive(pid))).toBe(true);
+    await gateway.stop();
+    gateway = undefined;
+    expect(pids.some((pid) => processAlive(pid))).toBe(false);
+  });
+
   it('stops idle processes', async () => {
     gateway = await startTestGateway({ local: stdioEntry() }, undefined, { stdioIdleMs: 300 });
     const { client, transport } = await connect(`${gateway.url}/s/local/mcp`);
