@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Api } from './api/index.js';
 import { apiError } from './api/routes.js';
 import type { Proxy } from './proxy/index.js';
+import { securityHeaders } from './security/headers.js';
 import { hostOriginGuard, type HostOriginOptions } from './security/host-origin.js';
 
 export interface AppOptions {
@@ -19,6 +20,7 @@ export interface AppOptions {
 /** The whole gateway as one Hono app: access checks, then proxy, API and UI. */
 export function createApp(options: AppOptions): Hono {
   const app = new Hono();
+  app.use('*', securityHeaders());
   app.use('*', hostOriginGuard(options.access));
 
   options.proxy.mount(app);

@@ -1,3 +1,4 @@
+import { gatewayMade } from '../security/headers.js';
 import type { JsonRpcId } from '../types.js';
 
 // -32000 is the SDK's code for transport-level rejections; clients already
@@ -15,7 +16,7 @@ export function jsonRpcError(id: JsonRpcId | null, message: string, data?: Recor
 }
 
 export function jsonRpcErrorResponse(status: number, body: GatewayErrorBody | GatewayErrorBody[]): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  return gatewayMade(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
 }
 
 

@@ -122,6 +122,9 @@ describe('transparent pass-through', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="x"');
     expect(response.headers.get('x-custom')).toBe('kept');
+    // Nothing added: the gateway's own security headers are for its own pages.
+    expect(response.headers.get('content-security-policy')).toBeNull();
+    expect(response.headers.get('x-content-type-options')).toBeNull();
     expect(await response.text()).toBe('{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}');
     const rows = await eventually(() => gateway!.messages().length === 2 && gateway!.messages());
     expect(rows[0]).toMatchObject({ kind: 'invalid', direction: 'client_to_server', body: malformed, httpStatus: 400 });

@@ -75,3 +75,24 @@ describe('live registry', () => {
     }
   });
 });
+
+describe('security headers', () => {
+  it('are on everything the gateway makes itself: API, UI, errors, and its own answers under /s/', async () => {
+    for (const path of ['/api/health', '/ui/', '/nowhere', '/s/unknown/mcp']) {
+      const response = await fetch(`${gateway.url}${path}`);
+      await response.body?.cancel();
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('content-security-policy'), path).toContain("script-src 'self'");
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+    }
+    const api = await fetch(`${gateway.url}/api/health`);
+    expect(api.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('are on the 403 of a refused Host too', async () => {
+    const response = await get('/api/health', { host: 'evil.example' });
+    await response.body.dump();
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+});

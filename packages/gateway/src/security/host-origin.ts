@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { gatewayMade } from './headers.js';
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
@@ -54,5 +55,5 @@ function forbidden(path: string, message: string): Response {
   const body = path.startsWith('/s/')
     ? { jsonrpc: '2.0', id: null, error: { code: -32000, message } }
     : { error: { code: 'forbidden', message } };
-  return new Response(JSON.stringify(body), { status: 403, headers: { 'content-type': 'application/json' } });
+  return gatewayMade(new Response(JSON.stringify(body), { status: 403, headers: { 'content-type': 'application/json' } }));
 }
