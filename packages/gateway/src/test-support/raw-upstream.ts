@@ -9,14 +9,15 @@ export interface RawUpstream {
   close(): Promise<void>;
 }
 
-export type RawHandler = (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>;
+export type RawHandler = (req: IncomingMessage, res: ServerResponse, body: string, bytes: Buffer) => void | Promise<void>;
 
 export async function startRawUpstream(handler: RawHandler): Promise<RawUpstream> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      void Promise.resolve(handler(req, res, Buffer.concat(chunks).toString('utf8'))).catch(() => res.destroy());
+      const bytes = Buffer.concat(chunks);
+      void Promise.resolve(handler(req, res, bytes.toString('utf8'), bytes)).catch(() => res.destroy());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
