@@ -1,18 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { ExportLine, MessageRecord } from '../types.js';
-import { toMessageRecord, type MessageDbRow } from './rows.js';
+import type { MessageFilter } from './message-filter.js';
+import { MessageQueries } from './message-queries.js';
 
-export interface MessageFilter {
-  server?: string;
-}
+export type { MessageFilter } from './message-filter.js';
 
-/** Messages oldest first, streamed from the database so an export never holds it all in memory. */
+/** Messages oldest first, read a page at a time so an export never holds it all in memory. */
 export function* iterateMessages(sqlite: Database.Database, filter: MessageFilter = {}): Generator<MessageRecord> {
-  const statement = filter.server
-    ? sqlite.prepare('SELECT * FROM messages WHERE server = ? ORDER BY id')
-    : sqlite.prepare('SELECT * FROM messages ORDER BY id');
-  const rows = (filter.server ? statement.iterate(filter.server) : statement.iterate()) as IterableIterator<MessageDbRow>;
-  for (const row of rows) yield toMessageRecord(row);
+  yield* new MessageQueries(sqlite).iterate(filter);
 }
 
 export function toExportLine(record: MessageRecord): ExportLine {
@@ -44,30 +39,7 @@ function messageValue(record: MessageRecord): unknown {
   }
 }
 
-const CLEAR_STEP = 5_000;
-
-/**
- * Deletes messages (and their exchanges) in small transactions so a running
- * gateway's writer is never blocked for long, then gives the space back.
- */
-export function clearMessages(sqlite: Database.Database, filter: MessageFilter = {}): number {
-  const where = filter.server ? 'WHERE server = ?' : '';
-  const params = filter.server ? [filter.server] : [];
-  const deleteMessages = sqlite.prepare(`DELETE FROM messages WHERE id IN (SELECT id FROM messages ${where} LIMIT ${CLEAR_STEP})`);
-  const deleteExchanges = sqlite.prepare(`DELETE FROM exchanges WHERE id IN (SELECT id FROM exchanges ${where} LIMIT ${CLEAR_STEP})`);
-  let removed = 0;
-  for (;;) {
-    const changes = deleteMessages.run(...params).changes;
-    removed += changes;
-    if (changes < CLEAR_STEP) break;
-  }
-  while (deleteExchanges.run(...params).changes === CLEAR_STEP) {
-    // keep deleting in steps
-  }
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  sqlite.pragma('incremental_vacuum');
-  return removed;
-}
+export { clearMessages, clearMessagesStepwise, type ClearFilter, type ClearOutcome } from './clear.js';
 
 export function countMessages(sqlite: Database.Database): number {
   return (sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;

@@ -65,3 +65,36 @@ export function toMessageRecord(row: MessageDbRow): MessageRecord {
     redactions: row.redactions ? row.redactions.split(',') : [],
   };
 }
+
+/** The raw shape of an `exchanges` row. */
+export interface ExchangeDbRow {
+  id: number;
+  server: string;
+  session_id: string | null;
+  method: string;
+  path: string;
+  status: number | null;
+  request_headers: string;
+  response_headers: string;
+  received_at: number;
+  upstream_first_byte_at: number | null;
+  done_at: number | null;
+  error: string | null;
+}
+
+export function toExchangeRecord(row: ExchangeDbRow): ExchangeRecord {
+  return {
+    id: row.id,
+    server: row.server,
+    sessionId: row.session_id,
+    method: row.method,
+    path: row.path,
+    status: row.status,
+    requestHeaders: JSON.parse(row.request_headers) as Record<string, string>,
+    responseHeaders: JSON.parse(row.response_headers) as Record<string, string>,
+    receivedAt: row.received_at,
+    upstreamFirstByteAt: row.upstream_first_byte_at,
+    doneAt: row.done_at,
+    error: row.error,
+  };
+}

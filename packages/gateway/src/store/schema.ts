@@ -107,3 +107,15 @@ export const sessions = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.server, t.sessionId] }), index('sessions_last_id').on(t.lastId)],
 );
+
+// A zone map of messages: the oldest and newest timestamp in each block of
+// 1,024 ids (block = id >> 10), kept by a trigger on insert (migration 0006).
+// Time filters (since/until) read only the blocks that can hold a match, in id
+// order, so they stay fast whatever the id/time order (imports add old
+// timestamps under new ids). Deletes leave the bounds wider than the rows
+// left, which is still safe; a clear drops blocks that became empty.
+export const messageBlocks = sqliteTable('message_blocks', {
+  block: integer('block').primaryKey(),
+  minTimestamp: integer('min_timestamp').notNull(),
+  maxTimestamp: integer('max_timestamp').notNull(),
+});

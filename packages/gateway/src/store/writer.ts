@@ -38,6 +38,7 @@ export class Writer {
   private dropped = 0;
   private closed = false;
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly healthListeners = new Set<(health: WriterHealth) => void>();
   private readonly options: Required<Omit<WriterOptions, 'onError' | 'onFlushed'>> & WriterOptions;
 
   constructor(options: WriterOptions) {
@@ -96,12 +97,19 @@ export class Writer {
     if (this.error) {
       this.error = null;
       this.options.onError?.('storage recovered; recording resumed');
+      this.notifyHealth();
     }
     if (written.length > 0) this.options.onFlushed?.(written);
   }
 
   health(): WriterHealth {
     return { ok: this.error === null, error: this.error, pendingWrites: this.queue.length, droppedWrites: this.dropped };
+  }
+
+  /** Calls `listener` when storage starts failing (or fails differently) and when it recovers. */
+  onHealthChange(listener: (health: WriterHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
   }
 
   /** Flushes what is queued and stops accepting writes. */
@@ -115,10 +123,16 @@ export class Writer {
     if (message === this.error) return;
     this.error = message;
     this.options.onError?.(message);
+    this.notifyHealth();
+  }
+
+  private notifyHealth(): void {
+    const health = this.health();
+    for (const listener of this.healthListeners) listener(health);
   }
 }
 
-function highestId(sqlite: Database.Database, table: 'messages' | 'exchanges'): number {
+export function highestId(sqlite: Database.Database, table: 'messages' | 'exchanges'): number {
   // sqlite_sequence remembers ids of deleted rows too, so ids are never reused
   // after a clear (clients resume the live stream by id).
   const seq = sqlite.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table) as { seq: number } | undefined;
@@ -127,12 +141,7 @@ function highestId(sqlite: Database.Database, table: 'messages' | 'exchanges'): 
 }
 
 function prepare(sqlite: Database.Database) {
-  const insertMessage = sqlite.prepare(
-    `INSERT INTO messages (id, timestamp, server, session_id, direction, kind, method, jsonrpc_id, paired_id, related_id,
-       duration_ms, http_status, exchange_id, stream, sse_event_id, size, body, truncated, is_error, redactions)
-     VALUES (@id, @timestamp, @server, @sessionId, @direction, @kind, @method, @jsonrpcId, @pairedId, @relatedId,
-       @durationMs, @httpStatus, @exchangeId, @stream, @sseEventId, @size, @body, @truncated, @isError, @redactions)`,
-  );
+  const insertMessage = prepareMessageInsert(sqlite);
   const insertStderr = sqlite.prepare('INSERT INTO stderr_lines (timestamp, server, session_id, line) VALUES (?, ?, ?, ?)');
   const setPair = sqlite.prepare('UPDATE messages SET paired_id = ? WHERE id = ?');
   const annotate = sqlite.prepare(
@@ -157,28 +166,36 @@ function prepare(sqlite: Database.Database) {
 
   const applyAll = sqlite.transaction((ops: WriteOp[]): MessageRow[] => {
     const written: MessageRow[] = [];
+    // Copies of this batch's rows, so later ops of the batch (pairing, status,
+    // session) show in what onFlushed publishes, as they will in the database.
+    const inBatch = new Map<number, MessageRow>();
     for (const op of ops) {
       switch (op.op) {
         case 'message': {
-          const row = op.row;
-          insertMessage.run({
-            ...row,
-            jsonrpcId: row.jsonrpcId === null ? null : JSON.stringify(row.jsonrpcId),
-            truncated: row.truncated ? 1 : 0,
-            isError: row.isError ? 1 : 0,
-            redactions: row.redactions.join(','),
-          });
+          const row = { ...op.row };
+          insertMessage(row);
           written.push(row);
+          inBatch.set(row.id, row);
           break;
         }
         case 'stderr':
           insertStderr.run(op.timestamp, op.server, op.sessionId, op.line);
           break;
-        case 'pair':
+        case 'pair': {
           setPair.run(op.responseId, op.requestId);
+          const request = inBatch.get(op.requestId);
+          if (request) request.pairedId = op.responseId;
           break;
+        }
         case 'annotate':
-          for (const id of op.ids) annotate.run(op.httpStatus, op.sessionId, id);
+          for (const id of op.ids) {
+            annotate.run(op.httpStatus, op.sessionId, id);
+            const row = inBatch.get(id);
+            if (row) {
+              row.httpStatus = op.httpStatus ?? row.httpStatus;
+              row.sessionId = row.sessionId ?? op.sessionId;
+            }
+          }
           break;
         case 'exchange':
           insertExchange.run({
@@ -206,4 +223,23 @@ function prepare(sqlite: Database.Database) {
   });
 
   return { applyAll };
+}
+
+/** Inserts one message row (the writer's and an import's single way in). */
+export function prepareMessageInsert(sqlite: Database.Database): (row: MessageRow) => void {
+  const statement = sqlite.prepare(
+    `INSERT INTO messages (id, timestamp, server, session_id, direction, kind, method, jsonrpc_id, paired_id, related_id,
+       duration_ms, http_status, exchange_id, stream, sse_event_id, size, body, truncated, is_error, redactions)
+     VALUES (@id, @timestamp, @server, @sessionId, @direction, @kind, @method, @jsonrpcId, @pairedId, @relatedId,
+       @durationMs, @httpStatus, @exchangeId, @stream, @sseEventId, @size, @body, @truncated, @isError, @redactions)`,
+  );
+  return (row) => {
+    statement.run({
+      ...row,
+      jsonrpcId: row.jsonrpcId === null ? null : JSON.stringify(row.jsonrpcId),
+      truncated: row.truncated ? 1 : 0,
+      isError: row.isError ? 1 : 0,
+      redactions: row.redactions.join(','),
+    });
+  };
 }

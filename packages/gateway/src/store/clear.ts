@@ -1,0 +1,105 @@
+import type Database from 'better-sqlite3';
+
+export interface ClearFilter {
+  server?: string;
+  /** Only messages with ids below this. */
+  before?: number;
+}
+
+export interface ClearOutcome {
+  removed: number;
+  /** Database pages given back to the file system. */
+  freedPages: number;
+}
+
+const STEP = 1000;
+
+/**
+ * Deletes messages (and the exchanges left without any) in small transactions,
+ * one step per iteration, so a running gateway's writer and its event loop are
+ * never held for long; then gives the space back. Triggers keep the full-text
+ * index and the sessions in step.
+ */
+function* clearSteps(sqlite: Database.Database, filter: ClearFilter): Generator<void, ClearOutcome> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  if (filter.server !== undefined) {
+    conditions.push('server = ?');
+    params.push(filter.server);
+  }
+  if (filter.before !== undefined) {
+    conditions.push('id < ?');
+    params.push(filter.before);
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const deleteMessages = sqlite.prepare(
+    `DELETE FROM messages WHERE id IN (SELECT id FROM messages ${where} ORDER BY id LIMIT ${STEP}) RETURNING exchange_id`,
+  );
+  let removed = 0;
+  let lastExchange = 0;
+  for (;;) {
+    const rows = deleteMessages.all(...params) as Array<{ exchange_id: number | null }>;
+    removed += rows.length;
+    for (const row of rows) if (row.exchange_id !== null && row.exchange_id > lastExchange) lastExchange = row.exchange_id;
+    if (rows.length < STEP) break;
+    yield;
+  }
+
+  const byServer = filter.server !== undefined ? 'e.server = ? AND' : '';
+  const serverParam = filter.server !== undefined ? [filter.server] : [];
+  // Everything of the server goes with a full clear; with `before`, only the
+  // exchanges up to the last one cleared that no kept message still points to.
+  const deleteExchanges =
+    filter.before === undefined
+      ? sqlite.prepare(`DELETE FROM exchanges WHERE id IN (SELECT e.id FROM exchanges e WHERE ${byServer} 1 LIMIT ${STEP})`)
+      : sqlite.prepare(
+          `DELETE FROM exchanges WHERE id IN (SELECT e.id FROM exchanges e WHERE ${byServer} e.id <= ?
+             AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.exchange_id = e.id) LIMIT ${STEP})`,
+        );
+  const exchangeParams = filter.before === undefined ? serverParam : [...serverParam, lastExchange];
+  while (deleteExchanges.run(...exchangeParams).changes === STEP) yield;
+
+  // Time bounds of emptied id blocks would only make time filters read more.
+  sqlite
+    .prepare('DELETE FROM message_blocks WHERE NOT EXISTS (SELECT 1 FROM messages WHERE id >= block * 1024 AND id < block * 1024 + 1024)')
+    .run();
+  return { removed, freedPages: reclaim(sqlite) };
+}
+
+/**
+ * Gives free pages back to the file system. Databases created by this version
+ * use incremental auto-vacuum; a file from before that setting gets it now,
+ * with a one-time full VACUUM (which rewrites the file once).
+ */
+function reclaim(sqlite: Database.Database): number {
+  const pages = (): number => sqlite.pragma('page_count', { simple: true }) as number;
+  const before = pages();
+  if (sqlite.pragma('auto_vacuum', { simple: true }) === 0) {
+    sqlite.pragma('auto_vacuum = INCREMENTAL');
+    sqlite.exec('VACUUM');
+  } else {
+    sqlite.pragma('incremental_vacuum');
+  }
+  // Copy the shrunk database out of the WAL and cut the file to size.
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  return Math.max(0, before - pages());
+}
+
+/** Clears in one go (the CLI, with no gateway running). Returns how many messages went. */
+export function clearMessages(sqlite: Database.Database, filter: ClearFilter = {}): number {
+  const steps = clearSteps(sqlite, filter);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value.removed;
+  }
+}
+
+/** Clears step by step, letting the event loop (the proxy, the writer) run between steps. */
+export async function clearMessagesStepwise(sqlite: Database.Database, filter: ClearFilter = {}): Promise<ClearOutcome> {
+  const steps = clearSteps(sqlite, filter);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
