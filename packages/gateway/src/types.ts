@@ -125,3 +125,127 @@ export interface GatewayHealth {
 export interface ApiError {
   error: { code: string; message: string };
 }
+
+// ---- REST API shapes (GET /api/openapi.json describes them too) ----
+
+/** The partner of a listed message: its answer for a request, its request for an answer. */
+export interface PairSummary {
+  id: number;
+  kind: MessageKind;
+  method: string | null;
+  /** Request-to-answer time, the same on both sides of the pair; null while unanswered. */
+  durationMs: number | null;
+  isError: boolean;
+}
+
+/** One item of `GET /api/messages`: the record, its body cut to `maxBody` characters, and its pair. */
+export interface MessageListItem extends MessageRecord {
+  /** The body in this list is cut to `maxBody` characters; `GET /api/messages/:id` has it whole. */
+  bodyClipped: boolean;
+  pair: PairSummary | null;
+}
+
+export interface MessagePage {
+  messages: MessageListItem[];
+  /** More rows exist past the last one in this page's order. */
+  hasMore: boolean;
+  /** Query parameters for the next page (keep the filters, replace the cursor), or null. */
+  next: { before: number } | { after: number } | null;
+}
+
+/** `GET /api/messages/:id`. */
+export interface MessageDetail {
+  message: MessageRecord;
+  pair: MessageRecord | null;
+  /** The HTTP exchange that carried the message; headers as stored (credentials masked). */
+  exchange: ExchangeRecord | null;
+  /** For a request: progress notifications, cancellations and other messages tied to it, oldest first. */
+  related: MessageRecord[];
+}
+
+/** A recorded MCP session of one server (`GET /api/sessions`). */
+export interface SessionRecord {
+  server: string;
+  sessionId: string;
+  /** From the initialize request's clientInfo. */
+  clientName: string | null;
+  clientVersion: string | null;
+  /** The version the initialize result agreed on, else the one the client asked for. */
+  protocolVersion: string | null;
+  serverName: string | null;
+  serverVersion: string | null;
+  /** Epoch ms of the session's oldest and newest stored message. */
+  firstSeen: number;
+  lastSeen: number;
+  firstId: number;
+  lastId: number;
+  messageCount: number;
+  errorCount: number;
+}
+
+export interface SessionPage {
+  sessions: SessionRecord[];
+  hasMore: boolean;
+  next: { before: number } | null;
+}
+
+/** One row of `GET /api/stats`: one server and method. Durations are of answers, in ms. */
+export interface StatsRow {
+  server: string;
+  method: string | null;
+  count: number;
+  errorCount: number;
+  bytes: number;
+  /** How many answers had a duration (the percentiles are over these). */
+  timedCount: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}
+
+export interface StatsResponse {
+  since: string | null;
+  until: string | null;
+  rows: StatsRow[];
+}
+
+/** `GET /api/servers/:name/health`. */
+export interface ServerHealth {
+  server: string;
+  type: ServerTransport;
+  /** `up`: the upstream answered HTTP (any status); `down`: connection error or no answer in 5 s; stdio: process state. */
+  status: 'up' | 'down' | 'not-running' | 'running';
+  /** Round trip of the check in ms; null for stdio. */
+  latencyMs: number | null;
+  /** HTTP status the upstream answered the check with. */
+  httpStatus: number | null;
+  /** Why the last check failed, or null. */
+  lastError: string | null;
+  /** ISO time of the check this result comes from (results are reused for 30 s). */
+  checkedAt: string;
+}
+
+/** Payload of a `health` event on `GET /api/events`. */
+export type HealthEvent =
+  | { scope: 'storage'; health: GatewayHealth }
+  | { scope: 'server'; health: ServerHealth };
+
+/** Payload of a `clear` event: what `DELETE /api/messages` removed. */
+export interface ClearEvent {
+  /** The server whose messages were removed; null for every server. */
+  server: string | null;
+  /** Messages (of `server`) with ids below this were removed; newer ones were kept. */
+  before: number;
+  removed: number;
+}
+
+export interface ClearResult extends ClearEvent {
+  /** Pages given back to the file system by incremental vacuum. */
+  freedPages: number;
+}
+
+export interface ImportResult {
+  imported: number;
+  firstId: number | null;
+  lastId: number | null;
+}

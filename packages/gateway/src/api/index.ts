@@ -1,34 +1,42 @@
-import type Database from 'better-sqlite3';
 import type { Hono } from 'hono';
-import type { HomePaths } from '../home/home.js';
-import type { LiveRegistry } from '../registry/registry.js';
+import { Feed } from '../publish/feed.js';
+import { MessageQueries } from '../store/message-queries.js';
 import type { MessageRow } from '../store/rows.js';
-import type { Writer } from '../store/writer.js';
+import type { ApiContext, ApiDeps } from './context.js';
 import { apiRoutes } from './routes.js';
+import { UpstreamHealth } from './upstream-health.js';
 
-export interface ApiDeps {
-  registry: LiveRegistry;
-  writer: Writer;
-  sqlite: Database.Database;
-  paths: HomePaths;
-  version: string;
-  /** Base URL clients use to reach the gateway, for proxy URLs. */
-  baseUrl: () => string;
-  log: (message: string) => void;
-}
+export type { ApiDeps } from './context.js';
 
 /** The REST API under /api, and the feed of newly stored messages it publishes. */
 export interface Api {
   routes: Hono;
   /** Called by the writer after each flush with the messages it stored, in id order. */
   publish(rows: MessageRow[]): void;
+  /** Ends open event streams (so shutdown is not held up) and aborts health checks. */
   close(): void;
 }
 
 export function createApi(deps: ApiDeps): Api {
+  const feed = new Feed({ maxBuffered: deps.tuning?.eventBuffer });
+  const health = new UpstreamHealth({
+    registry: deps.registry,
+    processState: deps.processState,
+    timeoutMs: deps.tuning?.healthTimeoutMs,
+    maxAgeMs: deps.tuning?.healthMaxAgeMs,
+    onChange: (server) => feed.publish({ type: 'health', data: { scope: 'server', health: server } }),
+  });
+  const stopWatchingStorage = deps.writer.onHealthChange((storage) =>
+    feed.publish({ type: 'health', data: { scope: 'storage', health: { status: storage.ok ? 'ok' : 'degraded', version: deps.version, storage } } }),
+  );
+  const ctx: ApiContext = { deps, queries: new MessageQueries(deps.sqlite), feed, health };
   return {
-    routes: apiRoutes(deps),
-    publish: () => undefined,
-    close: () => undefined,
+    routes: apiRoutes(ctx),
+    publish: (rows) => feed.publishMessages(rows),
+    close: () => {
+      stopWatchingStorage();
+      health.close();
+      feed.close();
+    },
   };
 }

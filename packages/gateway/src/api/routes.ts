@@ -1,34 +1,43 @@
 import { Hono } from 'hono';
-import { clearMessages } from '../store/queries.js';
-import type { ApiError, GatewayHealth } from '../types.js';
-import type { ApiDeps } from './index.js';
-import { serverView } from './views.js';
+import type { GatewayHealth } from '../types.js';
+import type { ApiContext } from './context.js';
+import { errorHandler } from './errors.js';
+import { eventRoutes } from './events.js';
+import { exportRoutes } from './export.js';
+import { importRoutes } from './import.js';
+import { messageRoutes } from './messages.js';
+import { metaRoutes } from './openapi.js';
+import { serverRoutes } from './servers.js';
+import { sessionRoutes } from './sessions.js';
+import type { RouteSpec } from './spec.js';
+import { mountRoutes } from './spec.js';
+import { statsRoutes } from './stats.js';
 
-export function apiError(code: string, message: string): ApiError {
-  return { error: { code, message } };
+export { apiError } from './errors.js';
+
+/** Every endpoint, in the order the OpenAPI document lists them. */
+export function allRoutes(ctx: ApiContext): RouteSpec[] {
+  const { writer, version } = ctx.deps;
+  const health = (): GatewayHealth => {
+    const storage = writer.health();
+    return { status: storage.ok ? 'ok' : 'degraded', version, storage };
+  };
+  const routes: RouteSpec[] = [
+    ...metaRoutes(health, () => routes, version),
+    ...serverRoutes(ctx),
+    ...messageRoutes(ctx),
+    ...sessionRoutes(ctx),
+    ...statsRoutes(ctx),
+    ...eventRoutes(ctx),
+    ...exportRoutes(ctx),
+    ...importRoutes(ctx),
+  ];
+  return routes;
 }
 
-export function apiRoutes(options: ApiDeps): Hono {
+export function apiRoutes(ctx: ApiContext): Hono {
   const api = new Hono();
-
-  api.get('/health', (c) => {
-    const storage = options.writer.health();
-    const body: GatewayHealth = { status: storage.ok ? 'ok' : 'degraded', version: options.version, storage };
-    return c.json(body);
-  });
-
-  api.get('/servers', (c) =>
-    c.json({ servers: options.registry.list().map((s) => serverView(s, options.baseUrl())), registryError: options.registry.lastError() }),
-  );
-
-  api.delete('/messages', (c) => {
-    const server = c.req.query('server');
-    // Queued rows belong to the period being cleared: write them first so they go too.
-    options.writer.flush();
-    const removed = clearMessages(options.sqlite, server ? { server } : {});
-    return c.json({ removed });
-  });
-
-  api.notFound((c) => c.json(apiError('not_found', `No API endpoint ${c.req.method} ${c.req.path}`), 404));
+  api.onError(errorHandler(ctx.deps.log));
+  mountRoutes(api, allRoutes(ctx));
   return api;
 }

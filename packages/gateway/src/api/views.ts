@@ -2,7 +2,7 @@ import type { ResolvedServer } from '../registry/registry.js';
 import { createRedactor } from '../redact/index.js';
 import type { ServerView } from '../types.js';
 
-const MASK = '********';
+export const MASK = '********';
 // A flag whose value is a credential: --token x, --api-key=x, -p x is not guessed.
 const SECRET_FLAG = /^--?[\w-]*(token|key|secret|password|passwd|auth|credential|bearer)[\w-]*$/i;
 const displayRedactor = createRedactor();

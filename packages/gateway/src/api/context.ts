@@ -1,0 +1,35 @@
+import type Database from 'better-sqlite3';
+import type { HomePaths } from '../home/home.js';
+import type { Feed } from '../publish/feed.js';
+import type { LiveRegistry } from '../registry/registry.js';
+import type { MessageQueries } from '../store/message-queries.js';
+import type { Writer } from '../store/writer.js';
+import type { UpstreamHealth } from './upstream-health.js';
+
+export interface ApiDeps {
+  registry: LiveRegistry;
+  writer: Writer;
+  sqlite: Database.Database;
+  paths: HomePaths;
+  version: string;
+  /** Base URL clients use to reach the gateway, for proxy URLs. */
+  baseUrl: () => string;
+  log: (message: string) => void;
+  /** Whether a stdio server has a process running; without it, stdio health reports not-running. */
+  processState?: (server: string) => 'running' | 'not-running';
+  /** Tuning, for tests: events one stream may buffer, keep-alive interval, upstream health timings. */
+  tuning?: { eventBuffer?: number; keepAliveMs?: number; healthTimeoutMs?: number; healthMaxAgeMs?: number };
+}
+
+/** What the route modules share. */
+export interface ApiContext {
+  deps: ApiDeps;
+  queries: MessageQueries;
+  feed: Feed;
+  health: UpstreamHealth;
+}
+
+export const ERROR_RESPONSES = {
+  400: { description: 'A parameter or the body is invalid; the message names it' },
+  404: { description: 'Nothing by that name or id' },
+} as const;
