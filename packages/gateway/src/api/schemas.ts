@@ -74,7 +74,13 @@ export const messageFilterShape = {
 
 export const pageShape = {
   before: messageId('only messages older than it (the next page of a newest-first list)').optional(),
-  after: messageId('only messages newer than it; without before, the list is oldest first').optional(),
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_ID)
+    .optional()
+    .describe('a message id, or 0 for the start: only messages newer than it; without before, the list is oldest first'),
   limit: z.coerce.number().int().min(1).max(1000).optional().describe('an integer from 1 to 1000 (default 100)'),
   order: z.enum(['asc', 'desc']).optional().describe('asc (oldest first) or desc (newest first; the default unless only after is given)'),
   maxBody: z.coerce
@@ -107,7 +113,13 @@ export const exportQuery = z.strictObject({
 
 export const eventsQuery = z.strictObject({
   server: serverName.optional(),
-  after: messageId('replay stored messages newer than it first (the Last-Event-ID header does the same and wins)').optional(),
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_ID)
+    .optional()
+    .describe('a message id, or 0 for the start: replay stored messages newer than it first (the Last-Event-ID header does the same and wins)'),
   maxBody: pageShape.maxBody,
 });
 

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { request } from 'undici';
 import { expandRecord } from '../proxy/stdio/env.js';
 import type { LiveRegistry, ResolvedServer } from '../registry/registry.js';
 import type { ServerHealth } from '../types.js';
@@ -12,7 +13,6 @@ export interface UpstreamHealthOptions {
   timeoutMs?: number;
   /** A check this recent is reused instead of asking the upstream again. */
   maxAgeMs?: number;
-  fetch?: typeof fetch;
   now?: () => number;
 }
 
@@ -68,11 +68,12 @@ export class UpstreamHealth {
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
       };
-      const response = await (this.options.fetch ?? fetch)(server.entry.url ?? '', { method: 'POST', headers, body: PING, signal: controller.signal, redirect: 'manual' });
+      // undici, as the proxy uses: the same ports and behaviour as real traffic (fetch refuses some ports).
+      const response = await request(server.entry.url ?? '', { method: 'POST', headers, body: PING, signal: controller.signal });
       const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
       // The status is all we need; do not wait for (or keep open) a stream.
-      await response.body?.cancel().catch(() => undefined);
-      return this.record(server, { status: 'up', latencyMs, httpStatus: response.status, lastError: null });
+      response.body.on('error', () => undefined).destroy();
+      return this.record(server, { status: 'up', latencyMs, httpStatus: response.statusCode, lastError: null });
     } catch (error) {
       const reason = controller.signal.aborted ? String((controller.signal.reason as Error | undefined)?.message ?? 'aborted') : describe(error);
       return this.record(server, { status: 'down', latencyMs: null, httpStatus: null, lastError: reason });
@@ -92,9 +93,11 @@ export class UpstreamHealth {
   }
 }
 
-/** fetch's errors say "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, ...). */
+/** The error code says why (ECONNREFUSED, ENOTFOUND, ...), with its message. */
 function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
-  return (error as Error).message ?? String(error);
+  const { code, message } = error as { code?: string; message?: string };
+  const errors = (error as { errors?: Array<{ code?: string; message?: string }> }).errors;
+  // A host with several addresses fails with one error per address.
+  if (!code && errors?.[0]) return describe(errors[0]);
+  return [code, message].filter(Boolean).join(': ') || String(error);
 }
