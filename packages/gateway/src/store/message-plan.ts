@@ -82,12 +82,12 @@ function ftsIds(cache: StatementCache, filter: MessageFilter, match: string, cur
 export function methodsUnder(cache: StatementCache, prefix: string, max = MAX_MERGED_METHODS + 1): string[] {
   const [lo, hi] = prefixBounds(prefix);
   const sql = `WITH RECURSIVE found(method) AS (
-      SELECT (SELECT min(method) FROM messages WHERE method >= ?1 AND method < ?2)
+      SELECT (SELECT min(method) FROM messages WHERE method >= @lo AND method < @hi)
       UNION ALL
-      SELECT (SELECT min(method) FROM messages WHERE method > found.method AND method < ?2) FROM found WHERE found.method IS NOT NULL
-      LIMIT ?3
+      SELECT (SELECT min(method) FROM messages WHERE method > found.method AND method < @hi) FROM found WHERE found.method IS NOT NULL
+      LIMIT @max
     ) SELECT method FROM found WHERE method IS NOT NULL`;
-  return (cache.get(sql).all(lo, hi, max) as Array<{ method: string }>).map((r) => r.method);
+  return (cache.get(sql).all({ lo, hi, max }) as Array<{ method: string }>).map((r) => r.method);
 }
 
 function mergeIds(cache: StatementCache, filter: MessageFilter, methods: string[], cursor: Cursor): number[] {
