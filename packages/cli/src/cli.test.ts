@@ -23,12 +23,15 @@ describe('help and version', () => {
   it.each([
     [[], ['start', 'server', 'logs', '--home', '--version']],
     [['start'], ['--port', '--host', 'MCP_GATEWAY_PORT', '--home']],
-    [['server'], ['add', 'list', 'remove']],
+    [['server'], ['add', 'list', 'remove', 'health']],
     [['server', 'add'], ['--header', '--env', '--cwd', '--type', '--force', '--port', '--home', '-- <command>']],
     [['server', 'list'], ['--json', '--home']],
     [['server', 'remove'], ['<name>', '--home']],
-    [['logs'], ['export', 'clear']],
-    [['logs', 'export'], ['--server', '--format', '--out', 'jsonl', '--home']],
+    [['logs'], ['tail', 'export', 'import', 'clear']],
+    [['logs', 'tail'], ['--server', '--follow', '--lines', '--json', '--home']],
+    [['logs', 'export'], ['--server', '--format', '--out', 'jsonl', 'har', '--include-secrets', '--home']],
+    [['logs', 'import'], ['<file>', '--home']],
+    [['server', 'health'], ['<name>', '--json', '--home']],
     [['logs', 'clear'], ['--server', '--home']],
   ])('%j --help exits 0 and lists its options', async (command, mentions) => {
     const result = await runCli(home, [...command, '--help']);

@@ -1,4 +1,4 @@
-import type { ServerView } from '@mcp-gateway/gateway';
+import type { MessageRecord, ServerView } from '@mcp-gateway/gateway';
 
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 export function table(rows: readonly (readonly string[])[], indent = ''): string[] {
@@ -37,4 +37,25 @@ export function shellQuote(value: string): string {
 
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+const ARROWS = { client_to_server: '→', server_to_client: '←' } as const;
+
+/** One message as a line: time, server, direction, kind, method, JSON-RPC id, duration, HTTP status, size. */
+export function formatMessageLine(record: MessageRecord): string {
+  const time = new Date(record.timestamp).toISOString().slice(11, 23);
+  const kind = record.isError && record.kind === 'response' ? 'response!' : record.kind;
+  const parts = [
+    time,
+    record.server.padEnd(12),
+    ARROWS[record.direction],
+    kind.padEnd(12),
+    (record.method ?? '-').padEnd(24),
+    record.jsonrpcId === null ? '' : `id=${JSON.stringify(record.jsonrpcId)}`,
+    record.durationMs === null ? '' : `${record.durationMs.toFixed(1)} ms`,
+    record.httpStatus === null ? '' : `HTTP ${record.httpStatus}`,
+    `${record.size} B`,
+    `#${record.id}`,
+  ];
+  return parts.filter((p) => p !== '').join('  ');
 }

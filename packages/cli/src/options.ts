@@ -15,6 +15,12 @@ export function parsePort(value: string): number {
   return port;
 }
 
+export function parseLineCount(value: string): number {
+  const count = /^\d{1,4}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isInteger(count) || count > 1000) throw new InvalidArgumentError('Use an integer from 0 to 1000.');
+  return count;
+}
+
 // Same token rule as the registry schema, so a header accepted here is never rejected on save.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -55,4 +61,15 @@ export function isHttpUrl(value: string): boolean {
 /** Options every command accepts (declared on the root program). */
 export interface GlobalOptions {
   home?: string;
+}
+
+/** For commands without --port: with no running gateway, URLs use the port `start` would pick. */
+export function portFromEnv(): number {
+  const value = process.env[PORT_ENV];
+  if (value === undefined) return DEFAULT_PORT;
+  try {
+    return parsePort(value) || DEFAULT_PORT;
+  } catch {
+    return DEFAULT_PORT;
+  }
 }

@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander';
 import { EXIT_USAGE, oneLine } from './errors.js';
-import { DEFAULT_HOST, DEFAULT_PORT, PORT_ENV, collectEnv, collectHeader, parsePort, type GlobalOptions } from './options.js';
+import { DEFAULT_HOST, DEFAULT_PORT, PORT_ENV, collectEnv, collectHeader, parseLineCount, parsePort, type GlobalOptions } from './options.js';
 import { CLI_VERSION } from './version.js';
+import type { ServerHealthOptions } from './commands/health.js';
 import type { ClearLogsOptions, ExportLogsOptions } from './commands/logs.js';
+import type { TailLogsOptions } from './commands/tail.js';
 import type { AddServerOptions, ListServersOptions } from './commands/server.js';
 import type { StartOptions } from './commands/start.js';
 
@@ -117,20 +119,52 @@ function addServerCommands(program: Command, context: ProgramContext): void {
       const { removeServer } = await import('./commands/server.js');
       await removeServer({ ...command.optsWithGlobals<GlobalOptions>(), name });
     });
+
+  server
+    .command('health')
+    .description('check whether a server answers (asks the running gateway, else checks from here); exits 1 when it is down')
+    .argument('<name>', 'server name')
+    .option('--json', 'print the result as JSON')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const { serverHealth } = await import('./commands/health.js');
+      await serverHealth({ ...command.optsWithGlobals<Omit<ServerHealthOptions, 'name'>>(), name });
+    });
 }
 
 function addLogsCommands(program: Command): void {
-  const logs = program.command('logs').description('export or clear the recorded messages (<home>/logs.db)');
+  const logs = program.command('logs').description('show, export, import or clear the recorded messages (<home>/logs.db)');
+
+  logs
+    .command('tail')
+    .description('show the last messages, oldest first; with --follow, keep showing new ones as the running gateway records them')
+    .option('--server <name>', 'only messages of this server')
+    .option('-f, --follow', 'keep printing new messages until interrupted (needs a running gateway)')
+    .option('-n, --lines <count>', 'how many recent messages to show first, 0 to 1000', parseLineCount, 20)
+    .option('--json', 'print each message as a JSON line (the export format) instead of a summary')
+    .action(async (_options: unknown, command: Command) => {
+      const { tailLogs } = await import('./commands/tail.js');
+      await tailLogs(command.optsWithGlobals<TailLogsOptions>());
+    });
 
   logs
     .command('export')
-    .description('write the recorded messages as JSON Lines, oldest first')
+    .description('write the recorded messages as JSON Lines (oldest first), or their HTTP exchanges as a HAR archive')
     .option('--server <name>', 'only messages of this server')
-    .addOption(new Option('--format <format>', 'output format').choices(['jsonl']).default('jsonl'))
+    .addOption(new Option('--format <format>', 'output format: jsonl, or har (HTTP Archive 1.2, opens in Chrome DevTools)').choices(['jsonl', 'har']).default('jsonl'))
+    .option('--include-secrets', 'har: keep masked headers (Authorization, Cookie, ...); their values stay redacted as stored')
     .option('--out <file>', 'write to this file (created private, 0600) instead of stdout')
     .action(async (_options: unknown, command: Command) => {
       const { exportLogs } = await import('./commands/logs.js');
       await exportLogs(command.optsWithGlobals<ExportLogsOptions>());
+    });
+
+  logs
+    .command('import')
+    .description('add the messages of a JSONL export (all or none; through the running gateway when there is one)')
+    .argument('<file>', 'a file written by `mcp-gateway logs export`')
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const { importLogs } = await import('./commands/import.js');
+      await importLogs({ ...command.optsWithGlobals<GlobalOptions>(), file });
     });
 
   logs

@@ -2,14 +2,22 @@ import { createWriteStream, existsSync, fchmodSync, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import {
   clearMessages,
+  harChunks,
   homePaths,
   iterateMessages,
+  MessageQueries,
   openDatabase,
   resolveHome,
   toExportLine,
+  type MessageFilter,
   type MessageRecord,
 } from '@mcp-gateway/gateway';
+import { DEFAULT_HOST, portFromEnv } from '../options.js';
+import { CLI_VERSION } from '../version.js';
+
+type Database = ReturnType<typeof openDatabase>['sqlite'];
 import { CliError } from '../errors.js';
+import { callGateway } from '../gateway-api.js';
 import { isStorageError, storageProblem } from '../gateway-errors.js';
 import { plural } from '../format.js';
 import type { GlobalOptions } from '../options.js';
@@ -19,8 +27,9 @@ import { finish, pumpLines } from '../stream.js';
 
 export interface ExportLogsOptions extends GlobalOptions {
   server?: string;
-  format: 'jsonl';
+  format: 'jsonl' | 'har';
   out?: string;
+  includeSecrets?: boolean;
 }
 
 export async function exportLogs(options: ExportLogsOptions): Promise<void> {
@@ -33,8 +42,9 @@ export async function exportLogs(options: ExportLogsOptions): Promise<void> {
       // Read-only: never blocks a running gateway's writer, never migrates or creates anything.
       const { sqlite } = openDatabase(paths.database, { readonly: true });
       try {
-        const records = iterateMessages(sqlite, options.server === undefined ? {} : { server: options.server });
-        lines = (await pumpLines(jsonLines(records), target)).lines;
+        const filter = options.server === undefined ? {} : { server: options.server };
+        const pieces = options.format === 'har' ? await harPieces(sqlite, filter, paths.runtime, options.includeSecrets === true) : jsonLines(iterateMessages(sqlite, filter));
+        lines = (await pumpLines(pieces, target)).lines;
       } finally {
         sqlite.close();
       }
@@ -49,8 +59,15 @@ export async function exportLogs(options: ExportLogsOptions): Promise<void> {
     } catch (error) {
       throw fileError(options.out, error);
     }
-    warn(`Exported ${plural(lines, 'message')} to ${options.out}`);
+    warn(options.format === 'har' ? `Exported an HTTP Archive to ${options.out}` : `Exported ${plural(lines, 'message')} to ${options.out}`);
   }
+}
+
+/** HAR request URLs name the gateway: the running one, else where `start` would listen. */
+async function harPieces(sqlite: Database, filter: MessageFilter, runtime: string, includeSecrets: boolean): Promise<Iterable<string>> {
+  const running = await findRunningGateway(runtime);
+  const baseUrl = running?.url ?? `http://${DEFAULT_HOST}:${portFromEnv()}`;
+  return harChunks(new MessageQueries(sqlite), filter, { baseUrl, version: CLI_VERSION, includeSecrets });
 }
 
 function* jsonLines(records: Iterable<MessageRecord>): Generator<string> {
@@ -106,26 +123,6 @@ export async function clearLogs(options: ClearLogsOptions): Promise<void> {
 
 async function clearThroughGateway(baseUrl: string, server: string | undefined): Promise<number> {
   const query = server === undefined ? '' : `?server=${encodeURIComponent(server)}`;
-  const url = `${baseUrl}/api/messages${query}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'DELETE', signal: AbortSignal.timeout(60_000) });
-  } catch (error) {
-    throw new CliError(`the gateway at ${baseUrl} did not answer DELETE /api/messages: ${(error as Error).message}`);
-  }
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = null;
-  }
-  const removed = (body as { removed?: unknown } | null)?.removed;
-  if (!response.ok || typeof removed !== 'number') {
-    const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
-    throw new CliError(
-      `the gateway at ${baseUrl} could not clear the messages (HTTP ${response.status}): ${typeof message === 'string' ? message : text.slice(0, 200)}`,
-    );
-  }
+  const { removed } = await callGateway<{ removed: number }>(baseUrl, 'DELETE', `/messages${query}`);
   return removed;
 }

@@ -17,7 +17,7 @@ import {
 import { UsageError } from '../errors.js';
 import { describeUpstream, shellQuote, table } from '../format.js';
 import { asUsageError } from '../gateway-errors.js';
-import { DEFAULT_HOST, DEFAULT_PORT, PORT_ENV, isHttpUrl, parsePort, type GlobalOptions } from '../options.js';
+import { DEFAULT_HOST, DEFAULT_PORT, isHttpUrl, portFromEnv, type GlobalOptions } from '../options.js';
 import { say, warn } from '../output.js';
 import { findRunningGateway } from '@mcp-gateway/gateway';
 
@@ -176,17 +176,6 @@ function readServers(file: string): ResolvedServer[] {
     return resolveServers(readRegistry(file).parsed);
   } catch (error) {
     throw asUsageError(error);
-  }
-}
-
-/** `list` has no --port; without a running gateway, proxy URLs use the port `start` would pick. */
-function portFromEnv(): number {
-  const value = process.env[PORT_ENV];
-  if (value === undefined) return DEFAULT_PORT;
-  try {
-    return parsePort(value) || DEFAULT_PORT;
-  } catch {
-    return DEFAULT_PORT;
   }
 }
 

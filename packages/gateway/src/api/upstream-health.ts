@@ -5,7 +5,8 @@ import type { LiveRegistry, ResolvedServer } from '../registry/registry.js';
 import type { ServerHealth } from '../types.js';
 
 export interface UpstreamHealthOptions {
-  registry: LiveRegistry;
+  /** Where servers are looked up: the live registry, or (in the CLI) the file as read once. */
+  registry: Pick<LiveRegistry, 'get'>;
   /** Stdio process state, when the proxy can tell. */
   processState?: (server: string) => 'running' | 'not-running';
   /** Called when a server's status differs from its previous check. */
