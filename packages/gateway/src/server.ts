@@ -7,14 +7,14 @@ import type { Hono } from 'hono';
 import { createApi, type Api } from './api/index.js';
 import { createApp } from './app.js';
 import { createProxy } from './proxy/index.js';
-import { expandReferences } from './proxy/stdio/env.js';
 import { Recorder } from './capture/recorder.js';
 import { ensurePrivateHome } from './home/home.js';
 import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './home/runtime.js';
-import { LiveRegistry, type ResolvedServer } from './registry/registry.js';
-import { createRedactor, type Redactor } from './redact/index.js';
+import { LiveRegistry } from './registry/registry.js';
+import { redactorsFor } from './redact/per-server.js';
 import { isLoopbackHost } from './security/host-origin.js';
 import { openDatabase } from './store/db.js';
+import { RetentionPruner } from './store/retention.js';
 import { Writer } from './store/writer.js';
 import { VERSION } from './version.js';
 
@@ -29,6 +29,8 @@ export interface StartOptions {
   drainMs?: number;
   /** A stdio session idle this long has its process stopped (default 30 minutes). */
   stdioIdleMs?: number;
+  /** How often retention limits are enforced (default every minute). */
+  retentionIntervalMs?: number;
 }
 
 export interface RunningGateway {
@@ -77,8 +79,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // The API is created below; the writer only calls publish after a flush.
   let api: Api | null = null;
   const writer = new Writer({ sqlite, onError: (message) => log(message), onFlushed: (rows) => api?.publish(rows) });
-  const redactors = redactorCache(registry);
-  const recorder = new Recorder({ sink: writer, redactorFor: redactors.get });
+  const recorder = new Recorder({ sink: writer, redactorFor: redactorsFor(registry), maxStoredBodyBytes: () => registry.settings().maxBodyBytes });
   let boundPort = options.port ?? 3333;
   const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   const proxy = createProxy({ registry, recorder, log, baseUrl, stdioIdleMs: options.stdioIdleMs });
@@ -109,6 +110,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     throw error;
   }
   boundPort = (server.address() as AddressInfo).port;
+  const pruner = new RetentionPruner({
+    sqlite,
+    limits: () => registry.settings().retention,
+    flush: () => writer.flush(),
+    onPruned: ({ removed, reason }) => log(`retention: removed ${removed} messages (${reason})`),
+    onError: log,
+    ...(options.retentionIntervalMs ? { intervalMs: options.retentionIntervalMs } : {}),
+  });
+  pruner.start();
   const runtime: RuntimeInfo = { pid: process.pid, url: baseUrl(), host, port: boundPort, version: VERSION };
   writeRuntimeFile(paths.runtime, runtime);
 
@@ -120,6 +130,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     closing ??= (async () => {
       clearInterval(sweeper);
       await drain(server as Server, options.drainMs ?? 3000);
+      await pruner.stop();
       api?.close();
       writer.close();
       sqlite.close();
@@ -147,40 +158,4 @@ async function drain(server: Server, graceMs: number): Promise<void> {
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
   await closed;
   clearTimeout(timer);
-}
-
-/** One redactor per server, knowing that server's configured secrets; rebuilt when the registry changes. */
-function redactorCache(registry: LiveRegistry): { get: (server: string) => Redactor } {
-  let cache = new Map<string, Redactor>();
-  const fallback = createRedactor();
-  registry.onChange(() => {
-    cache = new Map();
-  });
-  return {
-    get: (name: string) => {
-      let redactor = cache.get(name);
-      if (!redactor) {
-        const server = registry.get(name);
-        redactor = server ? createRedactor({ knownSecrets: configuredSecrets(server) }) : fallback;
-        cache.set(name, redactor);
-      }
-      return redactor;
-    },
-  };
-}
-
-function configuredSecrets(server: ResolvedServer): string[] {
-  const { headers, env } = server.entry;
-  const values = [...Object.values(headers ?? {}), ...Object.values(env ?? {})];
-  // Mask both forms: what mcp.json says and what ${env:NAME} turns into.
-  return values.flatMap((value) => [value, ...expandedOrNothing(value)]);
-}
-
-function expandedOrNothing(value: string): string[] {
-  try {
-    const expanded = expandReferences(value, process.env, 'secret');
-    return expanded === value ? [] : [expanded];
-  } catch {
-    return [];
-  }
 }

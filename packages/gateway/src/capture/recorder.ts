@@ -18,8 +18,8 @@ export interface RecorderOptions {
   sink: RecordSink;
   /** The redactor for a server's traffic (its mode and its known secrets). */
   redactorFor(server: string): Redactor;
-  /** Stored copies of bodies are cut to this; the row keeps the original size. */
-  maxStoredBodyBytes?: number;
+  /** Stored copies of bodies are cut to this many bytes (read per message: mcp.json may change it); the row keeps the original size. */
+  maxStoredBodyBytes?: () => number;
   /** High-resolution epoch milliseconds. */
   now?: () => number;
 }
@@ -51,7 +51,7 @@ export class Recorder {
   readonly options: Required<Pick<RecorderOptions, 'maxStoredBodyBytes' | 'now'>> & RecorderOptions;
 
   constructor(options: RecorderOptions) {
-    this.options = { maxStoredBodyBytes: 1024 * 1024, now: hrNow, ...options };
+    this.options = { maxStoredBodyBytes: () => 1024 * 1024, now: hrNow, ...options };
   }
 
   beginExchange(init: ExchangeInit): ExchangeCapture {
@@ -72,7 +72,7 @@ export class Recorder {
   /** Stored form of a body: redacted first, then cut to the cap. */
   storedBody(server: string, text: string, classified: Classified, truncatedInput: boolean): { body: string; truncated: boolean; redactions: string[] } {
     const redactor = this.options.redactorFor(server);
-    const cap = this.options.maxStoredBodyBytes;
+    const cap = this.options.maxStoredBodyBytes();
     if (!truncatedInput && text.length <= cap) {
       const redacted = redactor.message(text, classified.value);
       return fitToCap(redacted.value, cap, redacted.rules);

@@ -1,6 +1,15 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { readRegistry, updateRegistry } from './file.js';
-import { serverEntrySchema, serverNameSchema, describeIssues, transportOf, type RegistryFile, type ServerEntry } from './schema.js';
+import {
+  describeIssues,
+  serverEntrySchema,
+  serverNameSchema,
+  settingsOf,
+  transportOf,
+  type GatewaySettings,
+  type RegistryFile,
+  type ServerEntry,
+} from './schema.js';
 import type { ServerTransport } from '../types.js';
 
 export interface ResolvedServer {
@@ -77,6 +86,7 @@ export interface LiveRegistryOptions {
  */
 export class LiveRegistry {
   private servers = new Map<string, ResolvedServer>();
+  private current: GatewaySettings = settingsOf({ mcpServers: {} });
   private error: string | null = null;
   private readonly listeners = new Set<(change: RegistryChange) => void>();
   private readonly options: LiveRegistryOptions;
@@ -85,7 +95,7 @@ export class LiveRegistry {
   constructor(options: LiveRegistryOptions) {
     this.options = options;
     // The first read throws: a gateway must not start on a broken registry.
-    this.apply(resolveServers(readRegistry(options.file).parsed));
+    this.apply(readRegistry(options.file).parsed);
     watchFile(options.file, { interval: options.pollMs ?? 200, persistent: false }, this.watcher);
   }
 
@@ -101,6 +111,10 @@ export class LiveRegistry {
     return [...this.servers.keys()];
   }
 
+  settings(): GatewaySettings {
+    return this.current;
+  }
+
   lastError(): string | null {
     return this.error;
   }
@@ -112,7 +126,7 @@ export class LiveRegistry {
 
   reload(): void {
     try {
-      this.apply(resolveServers(readRegistry(this.options.file).parsed));
+      this.apply(readRegistry(this.options.file).parsed);
       this.error = null;
     } catch (error) {
       const message = (error as Error).message;
@@ -127,7 +141,8 @@ export class LiveRegistry {
     this.listeners.clear();
   }
 
-  private apply(servers: ResolvedServer[]): void {
-    this.servers = new Map(servers.map((s) => [s.name, s]));
+  private apply(file: RegistryFile): void {
+    this.servers = new Map(resolveServers(file).map((s) => [s.name, s]));
+    this.current = settingsOf(file);
   }
 }

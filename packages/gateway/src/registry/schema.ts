@@ -26,6 +26,34 @@ const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a vali
 // CR, LF and NUL in a header value would let a config value inject headers upstream.
 const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'header values must not contain line breaks');
 
+const redactionMode = z.enum(['default', 'off', 'metadata-only']);
+
+const extraPattern = z
+  .object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'rule ids are lower-case letters, digits and "-"'), pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).optional() })
+  .refine(
+    (p) => {
+      try {
+        new RegExp(p.pattern, `g${p.flags ?? ''}`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'pattern is not a valid JavaScript regular expression' },
+  );
+
+/** `"redaction": "off"`, or `{"mode": ..., "keys": [...], "patterns": [...]}` for extra rules. */
+export const redactionSchema = z.union([
+  redactionMode,
+  z.strictObject({ mode: redactionMode.optional(), keys: z.array(z.string().min(1)).optional(), patterns: z.array(extraPattern).optional() }),
+]);
+
+export const retentionSchema = z.strictObject({
+  maxAgeDays: z.number().positive().optional(),
+  maxMessages: z.number().int().positive().optional(),
+  maxBytes: z.number().int().positive().optional(),
+});
+
 // Entries keep keys we do not know (people paste configs with "disabled",
 // "alwaysAllow", ...): loose objects, so a rewrite never drops them.
 export const serverEntrySchema = z
@@ -37,6 +65,8 @@ export const serverEntrySchema = z
     args: z.array(z.string()).optional(),
     env: z.record(z.string().min(1), z.string()).optional(),
     cwd: z.string().optional(),
+    redaction: redactionSchema.optional(),
+    requireToken: z.boolean().optional(),
   })
   .superRefine((entry, ctx) => {
     if (entry.url && entry.command) {
@@ -56,7 +86,31 @@ export type ServerEntry = z.infer<typeof serverEntrySchema>;
 
 export const registryFileSchema = z.looseObject({
   mcpServers: z.record(z.string(), serverEntrySchema).default({}),
+  redaction: redactionSchema.optional(),
+  retention: retentionSchema.optional(),
+  /** Stored copies of message bodies are cut to this many bytes. */
+  maxBodyBytes: z.number().int().min(1024).optional(),
 });
+
+export type RedactionSetting = z.infer<typeof redactionSchema>;
+export type RetentionSetting = z.infer<typeof retentionSchema>;
+
+/** Gateway-wide settings from mcp.json, with defaults applied. */
+export interface GatewaySettings {
+  redaction: RedactionSetting;
+  retention: Required<RetentionSetting>;
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_RETENTION: Required<RetentionSetting> = { maxAgeDays: 30, maxMessages: 1_000_000, maxBytes: 2 * 1024 ** 3 };
+
+export function settingsOf(file: RegistryFile): GatewaySettings {
+  return {
+    redaction: file.redaction ?? 'default',
+    retention: { ...DEFAULT_RETENTION, ...file.retention },
+    maxBodyBytes: file.maxBodyBytes ?? 1024 * 1024,
+  };
+}
 
 export type RegistryFile = z.infer<typeof registryFileSchema>;
 
