@@ -1,0 +1,109 @@
+// The one place the UI talks to the gateway. Every request goes through
+// apiFetch (or openStream for the live feed), so the way the UI proves who it
+// is (today: nothing; soon: an HttpOnly cookie set by the printed /ui/?token=
+// link) changes here and nowhere else.
+import type { ApiError as ApiErrorBody } from '@mcp-gateway/gateway/types';
+
+const API_BASE = '/api';
+
+/** A failed API call: the HTTP status and the gateway's own error code and message. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type AuthListener = (unauthorized: boolean) => void;
+const authListeners = new Set<AuthListener>();
+let unauthorized = false;
+
+/** True once any API call answered 401: the UI then shows the "open the printed link" screen. */
+export function isUnauthorized(): boolean {
+  return unauthorized;
+}
+
+export function onAuthChange(listener: AuthListener): () => void {
+  authListeners.add(listener);
+  return () => authListeners.delete(listener);
+}
+
+function noteStatus(status: number): void {
+  const now = status === 401 ? true : status < 400 ? false : unauthorized;
+  if (now === unauthorized) return;
+  unauthorized = now;
+  for (const listener of authListeners) listener(unauthorized);
+}
+
+/** Path under /api (with its query string) to an absolute same-origin URL path. */
+export function apiPath(path: string): string {
+  return `${API_BASE}${path}`;
+}
+
+export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const response = await fetch(apiPath(path), { ...init, credentials: 'same-origin' });
+  noteStatus(response.status);
+  return response;
+}
+
+async function failure(response: Response): Promise<ApiError> {
+  let code = 'http_error';
+  let message = `${response.status} ${response.statusText}`.trim();
+  try {
+    const body = (await response.json()) as Partial<ApiErrorBody>;
+    if (body.error) {
+      code = body.error.code;
+      message = body.error.message;
+    }
+  } catch {
+    // not JSON: keep the status line
+  }
+  return new ApiError(response.status, code, message);
+}
+
+export async function apiJson<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const headers = new Headers(init.headers);
+  headers.set('accept', 'application/json');
+  if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  const response = await apiFetch(path, { ...init, headers });
+  if (!response.ok) throw await failure(response);
+  return (await response.json()) as T;
+}
+
+/** Opens the live event stream; resolves with the response (status checked) or throws ApiError. */
+export async function openStream(path: string, lastEventId: string | null, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+  const headers = new Headers({ accept: 'text/event-stream' });
+  if (lastEventId !== null) headers.set('last-event-id', lastEventId);
+  const response = await apiFetch(path, { headers, signal, cache: 'no-store' });
+  if (!response.ok || !response.body) throw await failure(response);
+  return response.body;
+}
+
+/**
+ * Starts a browser download of an API resource (export). A same-origin
+ * navigation carries the session cookie; the file streams to disk.
+ */
+export function download(path: string): void {
+  const link = document.createElement('a');
+  link.href = apiPath(path);
+  link.download = '';
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/** Query string from defined values only. */
+export function queryString(params: Record<string, string | number | boolean | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

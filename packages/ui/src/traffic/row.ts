@@ -1,0 +1,96 @@
+// The compact form of a message the traffic table keeps: everything a column
+// or a filter needs, no body (100,000 rows must stay small).
+import type { Direction, JsonRpcId, MessageKind, MessageRecord, PairSummary } from '@mcp-gateway/gateway/types';
+
+export interface RowPair {
+  id: number;
+  kind: MessageKind;
+  durationMs: number | null;
+  isError: boolean;
+}
+
+export interface Row {
+  id: number;
+  timestamp: number;
+  server: string;
+  sessionId: string | null;
+  direction: Direction;
+  kind: MessageKind;
+  method: string | null;
+  /** What a call is about: the tool of tools/call, the prompt of prompts/get, the URI of resources/read. */
+  target: string | null;
+  jsonrpcId: JsonRpcId | null;
+  pairedId: number | null;
+  relatedId: number | null;
+  durationMs: number | null;
+  httpStatus: number | null;
+  size: number;
+  isError: boolean;
+  /** The partner's summary: for a request, its answer (status, duration). */
+  pair: RowPair | null;
+}
+
+/** Request methods whose params name what they act on. */
+const TARGET_PARAM: Record<string, string> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+  'resources/subscribe': 'uri',
+  'resources/unsubscribe': 'uri',
+};
+
+/** The target of a request from its (possibly clipped) body text. */
+export function targetOf(method: string | null, body: string): string | null {
+  const key = method === null ? undefined : TARGET_PARAM[method];
+  if (key === undefined) return null;
+  try {
+    const parsed = JSON.parse(body) as { params?: Record<string, unknown> };
+    const value = parsed.params?.[key];
+    return typeof value === 'string' ? value : null;
+  } catch {
+    // Clipped: look for the key at the top of params.
+    const params = body.indexOf('"params"');
+    if (params === -1) return null;
+    const match = new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.){0,300})"`).exec(body.slice(params));
+    if (!match?.[1]) return null;
+    try {
+      return JSON.parse(`"${match[1]}"`) as string;
+    } catch {
+      return null;
+    }
+  }
+}
+
+export const isAnswer = (row: { kind: MessageKind }): boolean => row.kind === 'response' || row.kind === 'error';
+
+export function toRow(record: MessageRecord & { pair?: PairSummary | null }, knownTarget: string | null = null): Row {
+  const target = record.kind === 'request' ? targetOf(record.method, record.body) : knownTarget;
+  const pair = record.pair ?? null;
+  return {
+    id: record.id,
+    timestamp: record.timestamp,
+    server: record.server,
+    sessionId: record.sessionId,
+    direction: record.direction,
+    kind: record.kind,
+    method: record.method,
+    target,
+    jsonrpcId: record.jsonrpcId,
+    pairedId: record.pairedId,
+    relatedId: record.relatedId,
+    durationMs: record.durationMs,
+    httpStatus: record.httpStatus,
+    size: record.size,
+    isError: record.isError,
+    pair: pair === null ? null : { id: pair.id, kind: pair.kind, durationMs: pair.durationMs, isError: pair.isError },
+  };
+}
+
+/** Duration shown on a row: its own (answers) or its answer's (requests). */
+export const rowDuration = (row: Row): number | null => row.durationMs ?? row.pair?.durationMs ?? null;
+
+/** Whether the row is, or (for a request) ended in, an error. */
+export const rowFailed = (row: Row): boolean => row.isError || (row.kind === 'request' && row.pair?.isError === true);
+
+/** A request still waiting for its answer. */
+export const rowPending = (row: Row): boolean => row.kind === 'request' && row.pairedId === null;

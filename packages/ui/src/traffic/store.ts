@@ -1,0 +1,312 @@
+// The rows of the traffic table for one query: the newest page from the API,
+// older pages on demand (cursor `before=<id>`), and live messages from the
+// feed, merged by id so nothing shows twice. Rows are kept in id order in one
+// array that grows in place; readers re-render on `version`.
+import type { ClearEvent, MessagePage } from '@mcp-gateway/gateway/types';
+import type { ApiParams } from '../api/endpoints.js';
+import type { CompiledQuery } from '../filter/query.js';
+import { LIVE_MAX_BODY, type Feed, type LiveRecord } from '../live/feed.js';
+import { isAnswer, toRow, type Row } from './row.js';
+
+export interface TrafficSnapshot {
+  /** Matching rows, oldest first. The array may grow in place: watch `version`. */
+  rows: Row[];
+  version: number;
+  status: 'loading' | 'ready' | 'error';
+  error: string | null;
+  /** More matching rows may exist before the first one. */
+  hasOlder: boolean;
+  loadingOlder: boolean;
+}
+
+export type ListMessages = (params: ApiParams) => Promise<MessagePage>;
+
+export interface TrafficStoreOptions {
+  pageSize?: number;
+  /** Oldest rows are dropped past this many (they can be paged in again). */
+  maxRows?: number;
+  /** How an update is deferred so a burst renders once (default: next animation frame). */
+  schedule?: (run: () => void) => void;
+}
+
+/** Pages to scan for one "load older" when the browser-side filter hides most rows. */
+const MAX_SCAN_PAGES = 10;
+const MIN_NEW_ROWS = 50;
+
+const defaultSchedule = (run: () => void): void => {
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+  else setTimeout(run, 16);
+};
+
+export class TrafficStore {
+  private rows: Row[] = [];
+  private readonly byId = new Map<number, Row>();
+  /** Targets (tool names) of requests seen, so their answers can show them too. */
+  private readonly targets = new Map<number, string>();
+  private snapshot: TrafficSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private olderCursor: number | null = null;
+  private buffered: LiveRecord[] | null = [];
+  private scanAfter = 0;
+  private catchingUp = false;
+  private catchUpAgain = false;
+  private emitQueued = false;
+  private disposed = false;
+  private unsubscribe: (() => void) | null = null;
+  private readonly pageSize: number;
+  private readonly maxRows: number;
+  private readonly schedule: (run: () => void) => void;
+
+  constructor(
+    readonly query: CompiledQuery,
+    private readonly feed: Feed,
+    private readonly list: ListMessages,
+    options: TrafficStoreOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? 500;
+    this.maxRows = options.maxRows ?? 250_000;
+    this.schedule = options.schedule ?? defaultSchedule;
+    this.snapshot = { rows: this.rows, version: 0, status: 'loading', error: null, hasOlder: false, loadingOlder: false };
+  }
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): TrafficSnapshot => this.snapshot;
+
+  get(id: number): Row | undefined {
+    return this.byId.get(id);
+  }
+
+  start(): void {
+    this.unsubscribe = this.feed.subscribe({
+      messages: (records) => this.onLive(records),
+      clear: (event) => this.onClear(event),
+    });
+    this.scanAfter = this.feed.position ?? 0;
+    void this.loadInitial();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.unsubscribe?.();
+    this.listeners.clear();
+  }
+
+  /** Loads the next older page(s); scans on while the browser-side filter hides almost everything. */
+  async loadOlder(): Promise<void> {
+    const s = this.snapshot;
+    if (!s.hasOlder || s.loadingOlder || s.status !== 'ready' || this.olderCursor === null) return;
+    this.update({ loadingOlder: true });
+    try {
+      await this.scanOlder();
+      this.update({ loadingOlder: false });
+    } catch (error) {
+      this.update({ loadingOlder: false, error: (error as Error).message });
+    }
+  }
+
+  private async scanOlder(): Promise<void> {
+    let added = 0;
+    for (let pages = 0; pages < MAX_SCAN_PAGES && this.olderCursor !== null && added < MIN_NEW_ROWS; pages++) {
+      const page = await this.list({ ...this.query.apiParams, before: String(this.olderCursor), limit: String(this.pageSize), maxBody: String(LIVE_MAX_BODY) });
+      if (this.disposed) return;
+      const older: Row[] = [];
+      for (let i = page.messages.length - 1; i >= 0; i--) {
+        const record = page.messages[i];
+        if (!record || this.byId.has(record.id)) continue;
+        this.noteTarget(record);
+        const row = toRow(record, this.knownTarget(record));
+        if (this.query.predicate(row)) older.push(row);
+      }
+      this.olderCursor = page.next && 'before' in page.next ? page.next.before : null;
+      if (older.length) {
+        const first = this.rows[0];
+        if (first === undefined || (older[older.length - 1] as Row).id < first.id) {
+          this.rows = older.concat(this.rows);
+        } else {
+          this.rows = [...older, ...this.rows].sort((a, b) => a.id - b.id);
+        }
+        for (const row of older) this.byId.set(row.id, row);
+        added += older.length;
+      }
+      this.snapshot = { ...this.snapshot, rows: this.rows, hasOlder: this.olderCursor !== null };
+    }
+  }
+
+  private async loadInitial(): Promise<void> {
+    try {
+      // The newest page: no cursor yet (the largest id the API takes means "from the newest").
+      this.olderCursor = Number.MAX_SAFE_INTEGER;
+      // The newest page, plus older ones while the browser-side filter leaves too few rows.
+      await this.scanOlder();
+      if (this.disposed) return;
+      const newest = this.rows[this.rows.length - 1];
+      this.scanAfter = Math.max(this.scanAfter, newest?.id ?? 0);
+      const buffered = this.buffered ?? [];
+      this.buffered = null;
+      this.snapshot = { ...this.snapshot, status: 'ready', hasOlder: this.olderCursor !== null };
+      if (buffered.length) this.onLive(buffered);
+      this.emitNow();
+    } catch (error) {
+      if (this.disposed) return;
+      this.buffered = null;
+      this.update({ status: 'error', error: (error as Error).message });
+    }
+  }
+
+  private onLive(records: LiveRecord[]): void {
+    if (this.buffered !== null) {
+      this.buffered.push(...records);
+      return;
+    }
+    let newest = 0;
+    for (const record of records) {
+      newest = Math.max(newest, record.id);
+      this.noteTarget(record);
+      if (isAnswer(record) && record.pairedId !== null) this.pairRequest(record);
+      if (this.byId.has(record.id) || this.query.text !== null) continue;
+      const row = toRow(record, this.knownTarget(record));
+      if (record.pairedId !== null && isAnswer(record)) {
+        row.pair = { id: record.pairedId, kind: 'request', durationMs: record.durationMs, isError: false };
+      }
+      if (this.query.predicate(row)) this.insert(row);
+    }
+    // Full-text search runs in the database: ask it what of the new messages matches.
+    if (this.query.text !== null && newest > this.scanAfter) void this.catchUp(newest);
+    this.trim();
+    this.queueEmit();
+  }
+
+  private async catchUp(newest: number): Promise<void> {
+    if (this.catchingUp) {
+      this.catchUpAgain = true;
+      return;
+    }
+    this.catchingUp = true;
+    try {
+      let after = this.scanAfter;
+      for (;;) {
+        const page = await this.list({ ...this.query.apiParams, after: String(after), order: 'asc', limit: String(this.pageSize), maxBody: String(LIVE_MAX_BODY) });
+        if (this.disposed) return;
+        for (const record of page.messages) {
+          after = Math.max(after, record.id);
+          if (this.byId.has(record.id)) continue;
+          const row = toRow(record, this.knownTarget(record));
+          if (this.query.predicate(row)) this.insert(row);
+        }
+        if (!page.hasMore) break;
+      }
+      this.scanAfter = Math.max(after, newest);
+      this.trim();
+      this.queueEmit();
+    } catch {
+      // The next live message tries again.
+    } finally {
+      this.catchingUp = false;
+    }
+    if (this.catchUpAgain && !this.disposed) {
+      this.catchUpAgain = false;
+      void this.catchUp(this.feed.position ?? newest);
+    }
+  }
+
+  private onClear(event: ClearEvent): void {
+    const gone = (row: Row): boolean => row.id < event.before && (event.server === null || row.server === event.server);
+    const kept = this.rows.filter((row) => !gone(row));
+    for (const row of this.rows) if (gone(row)) this.byId.delete(row.id);
+    this.rows = kept;
+    if (event.server === null && this.olderCursor !== null && this.olderCursor <= event.before) this.olderCursor = null;
+    this.snapshot = { ...this.snapshot, rows: this.rows, hasOlder: this.olderCursor !== null && this.snapshot.hasOlder && event.server !== null };
+    this.emitNow();
+  }
+
+  private noteTarget(record: LiveRecord | (MessagePage['messages'][number])): void {
+    if (record.kind !== 'request') return;
+    const row = toRow(record);
+    if (row.target !== null) this.targets.set(record.id, row.target);
+  }
+
+  private knownTarget(record: { kind: string; pairedId: number | null }): string | null {
+    return record.pairedId === null || record.kind === 'request' ? null : (this.targets.get(record.pairedId) ?? null);
+  }
+
+  private pairRequest(answer: LiveRecord): void {
+    const requestId = answer.pairedId as number;
+    const request = this.byId.get(requestId);
+    if (!request) return;
+    const updated: Row = {
+      ...request,
+      pairedId: answer.id,
+      pair: { id: answer.id, kind: answer.kind, durationMs: answer.durationMs, isError: answer.isError },
+    };
+    const index = this.indexOf(requestId);
+    if (index !== -1) this.rows[index] = updated;
+    this.byId.set(requestId, updated);
+  }
+
+  private indexOf(id: number): number {
+    let lo = 0;
+    let hi = this.rows.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const midId = (this.rows[mid] as Row).id;
+      if (midId === id) return mid;
+      if (midId < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  private insert(row: Row): void {
+    const last = this.rows[this.rows.length - 1];
+    if (last === undefined || row.id > last.id) {
+      this.rows.push(row);
+    } else {
+      let lo = 0;
+      let hi = this.rows.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((this.rows[mid] as Row).id < row.id) lo = mid + 1;
+        else hi = mid;
+      }
+      this.rows.splice(lo, 0, row);
+    }
+    this.byId.set(row.id, row);
+  }
+
+  private trim(): void {
+    const excess = this.rows.length - this.maxRows;
+    if (excess <= 0) return;
+    for (const row of this.rows.splice(0, excess)) this.byId.delete(row.id);
+    this.olderCursor = (this.rows[0] as Row).id;
+    this.snapshot = { ...this.snapshot, hasOlder: true };
+  }
+
+  private update(patch: Partial<TrafficSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    this.emitNow();
+  }
+
+  private queueEmit(): void {
+    if (this.emitQueued) return;
+    this.emitQueued = true;
+    this.schedule(() => {
+      this.emitQueued = false;
+      this.emitNow();
+    });
+  }
+
+  private emitNow(): void {
+    if (this.disposed) return;
+    this.snapshot = { ...this.snapshot, rows: this.rows, version: this.snapshot.version + 1 };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+/** Rows with each answer folded into its request (answers whose request is not loaded stay). */
+export function foldPairs(rows: readonly Row[], has: (id: number) => boolean): Row[] {
+  return rows.filter((row) => !(isAnswer(row) && row.pairedId !== null && has(row.pairedId)));
+}
