@@ -1,56 +1,124 @@
-import { useQuery } from '@tanstack/react-query';
-import type { ServerView } from '@mcp-gateway/gateway/types';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useSyncExternalStore } from 'react';
+import { isUnauthorized, onAuthChange } from './api/client.js';
+import { useFeed, useFeedStatus } from './live/context.js';
+import { ServersPage } from './pages/ServersPage.js';
+import { SessionPage } from './pages/SessionPage.js';
+import { SessionsPage } from './pages/SessionsPage.js';
+import { StatsPage } from './pages/StatsPage.js';
+import { TrafficPage } from './pages/TrafficPage.js';
+import { Link, useLocation } from './router/router.js';
+import { useTheme, type ThemeChoice } from './hooks/theme.js';
 
-interface ServersResponse {
-  servers: ServerView[];
-  registryError: string | null;
+const NAV = [
+  ['/', 'Traffic'],
+  ['/servers', 'Servers'],
+  ['/sessions', 'Sessions'],
+  ['/stats', 'Stats'],
+] as const;
+
+const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
+const THEME_ICON: Record<ThemeChoice, string> = { system: '◐', light: '☀', dark: '☾' };
+
+function Unauthorized() {
+  return (
+    <main className="page narrow">
+      <div className="empty-panel" role="alert">
+        <h1>Not authorized</h1>
+        <p>
+          The gateway refused this page's requests. Open the link the gateway printed when it started (it looks like{' '}
+          <code>{window.location.origin}/ui/?token=…</code>); it signs this browser in.
+        </p>
+        <p className="muted">Lost it? Restart the gateway, or run it again in your terminal to see the link.</p>
+      </div>
+    </main>
+  );
 }
 
-async function fetchServers(): Promise<ServersResponse> {
-  const response = await fetch('/api/servers');
-  if (!response.ok) throw new Error(`GET /api/servers answered ${response.status}`);
-  return (await response.json()) as ServersResponse;
+function Page({ path }: { path: string }) {
+  if (path === '/' || path === '/traffic') return <TrafficPage />;
+  if (path === '/servers') return <ServersPage />;
+  if (path === '/sessions') return <SessionsPage />;
+  const session = /^\/sessions\/([^/]+)\/(.+)$/.exec(path);
+  if (session) return <SessionPage server={decodeURIComponent(session[1] ?? '')} id={decodeURIComponent(session[2] ?? '')} />;
+  if (path === '/stats') return <StatsPage />;
+  return (
+    <main className="page narrow">
+      <div className="empty-panel">
+        <h1>Nothing here</h1>
+        <p>
+          There is no page at <code>/ui{path}</code>. <Link to="/">Go to the traffic</Link>.
+        </p>
+      </div>
+    </main>
+  );
 }
 
 export function App() {
-  const servers = useQuery({ queryKey: ['servers'], queryFn: fetchServers, refetchInterval: 2000 });
+  const { path } = useLocation();
+  const [theme, setTheme] = useTheme();
+  const unauthorized = useSyncExternalStore(onAuthChange, isUnauthorized);
+  const feed = useFeed();
+  const feedStatus = useFeedStatus();
+  const queryClient = useQueryClient();
+
+  // Server health changes and clears arrive on the live feed.
+  useEffect(
+    () =>
+      feed.subscribe({
+        health: (event) => {
+          if (event.scope === 'server') queryClient.setQueryData(['health', event.health.server], event.health);
+          else void queryClient.invalidateQueries({ queryKey: ['gateway-health'] });
+        },
+        clear: () => {
+          void queryClient.invalidateQueries({ queryKey: ['sessions'] });
+          void queryClient.invalidateQueries({ queryKey: ['stats'] });
+          void queryClient.removeQueries({ queryKey: ['message'] });
+        },
+      }),
+    [feed, queryClient],
+  );
+
+  const section = path === '/traffic' ? '/' : `/${path.split('/')[1] ?? ''}`;
+  useEffect(() => {
+    const label = NAV.find(([to]) => to === section)?.[1] ?? 'MCP Gateway';
+    document.title = `${label} · mcp-gateway`;
+  }, [section]);
+
+  if (unauthorized || feedStatus === 'unauthorized') return <Unauthorized />;
+
   return (
-    <main>
-      <h1>MCP Gateway</h1>
-      <p>
-        Point an MCP client at a server's proxy URL below; every message it exchanges is recorded. The traffic browser
-        arrives in a coming version; until then export the recording with <code>mcp-gateway logs export</code>.
-      </p>
-      <h2>Servers</h2>
-      {servers.isError && <p role="alert">Could not load servers: {servers.error.message}</p>}
-      {servers.data?.registryError && <p role="alert">{servers.data.registryError}</p>}
-      {servers.data && servers.data.servers.length === 0 && (
-        <p>
-          No server is registered yet. Add one with <code>mcp-gateway server add &lt;name&gt; &lt;url&gt;</code>.
-        </p>
-      )}
-      {servers.data && servers.data.servers.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Proxy URL</th>
-              <th scope="col">Upstream</th>
-            </tr>
-          </thead>
-          <tbody>
-            {servers.data.servers.map((server) => (
-              <tr key={server.name}>
-                <td>{server.name}</td>
-                <td>
-                  <code>{server.proxyUrl}</code>
-                </td>
-                <td>{server.url ?? [server.command, ...(server.args ?? [])].join(' ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </main>
+    <div className="app">
+      <header className="topbar">
+        <Link to="/" className="brand" aria-label="MCP Gateway: traffic">
+          <span className="brand-mark" aria-hidden="true">
+            ⇄
+          </span>
+          <span>MCP Gateway</span>
+        </Link>
+        <nav aria-label="Sections">
+          {NAV.map(([to, label]) => (
+            <Link key={to} to={to} aria-current={section === to ? 'page' : undefined}>
+              {label}
+            </Link>
+          ))}
+        </nav>
+        <div className="topbar-end">
+          <span className={`live-dot live-${feedStatus}`} title="Connection to the gateway's live event stream">
+            {feedStatus === 'live' ? 'Connected' : feedStatus === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+          </span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Theme: ${theme} (switch to ${NEXT_THEME[theme]})`}
+            title={`Theme: ${theme}`}
+            onClick={() => setTheme(NEXT_THEME[theme])}
+          >
+            {THEME_ICON[theme]}
+          </button>
+        </div>
+      </header>
+      <Page path={path} />
+    </div>
   );
 }

@@ -1,0 +1,106 @@
+// The filter controls beside the bar: each is a URL parameter.
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { Direction, MessageKind, ServerView } from '@mcp-gateway/gateway/types';
+import { api } from '../api/endpoints.js';
+import { shortSession } from '../format/format.js';
+import { RANGES, type TrafficView } from '../filter/url.js';
+
+const KINDS: MessageKind[] = ['request', 'response', 'notification', 'error', 'invalid'];
+
+export function FilterControls({ view, servers, onChange }: { view: TrafficView; servers: ServerView[]; onChange(patch: Partial<TrafficView>): void }) {
+  const f = view.filter;
+  const sessions = useQuery({ queryKey: ['sessions', 'filter', f.server ?? null], queryFn: () => api.sessions({ server: f.server, limit: 50 }), staleTime: 5000 });
+  const stats = useQuery({ queryKey: ['stats', 'methods'], queryFn: () => api.stats(), staleTime: 10_000 });
+  const methods = [...new Set((stats.data?.rows ?? []).map((r) => r.method).filter((m): m is string => m !== null))].sort();
+  const serverNames = [...new Set([...servers.map((s) => s.name), ...(stats.data?.rows ?? []).map((r) => r.server)])].sort();
+  const [method, setMethod] = useState(f.method ?? '');
+  useEffect(() => setMethod(f.method ?? ''), [f.method]);
+  const set = (patch: Partial<TrafficView['filter']>): void => onChange({ filter: { ...f, ...patch } });
+  const sessionKnown = f.session === undefined || (sessions.data?.sessions ?? []).some((s) => s.sessionId === f.session);
+
+  return (
+    <div className="controls" role="group" aria-label="Filters">
+      <label>
+        <span>Server</span>
+        <select value={f.server ?? ''} onChange={(e) => set({ server: e.target.value || undefined, session: undefined })}>
+          <option value="">All servers</option>
+          {serverNames.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span>Session</span>
+        <select value={f.session ?? ''} onChange={(e) => set({ session: e.target.value || undefined })}>
+          <option value="">All sessions</option>
+          {!sessionKnown && f.session && <option value={f.session}>{shortSession(f.session)}</option>}
+          {(sessions.data?.sessions ?? []).map((s) => (
+            <option key={`${s.server}/${s.sessionId}`} value={s.sessionId}>
+              {shortSession(s.sessionId)} · {s.clientName ?? 'unknown client'}
+              {f.server ? '' : ` · ${s.server}`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span>Method</span>
+        <input
+          list="known-methods"
+          value={method}
+          placeholder="any (tools/*)"
+          onChange={(e) => setMethod(e.target.value)}
+          onBlur={() => method !== (f.method ?? '') && set({ method: method.trim() || undefined })}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') set({ method: method.trim() || undefined });
+          }}
+        />
+        <datalist id="known-methods">
+          {methods.map((m) => (
+            <option key={m} value={m} />
+          ))}
+        </datalist>
+      </label>
+      <label>
+        <span>Kind</span>
+        <select value={f.kind ?? ''} onChange={(e) => set({ kind: (e.target.value || undefined) as MessageKind | undefined })}>
+          <option value="">All kinds</option>
+          {KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        <span>Direction</span>
+        <select value={f.direction ?? ''} onChange={(e) => set({ direction: (e.target.value || undefined) as Direction | undefined })}>
+          <option value="">Both ways</option>
+          <option value="client_to_server">client → server</option>
+          <option value="server_to_client">server → client</option>
+        </select>
+      </label>
+      <label>
+        <span>Time</span>
+        <select
+          value={view.range ?? (view.since !== null || view.until !== null ? 'custom' : '')}
+          onChange={(e) => onChange(e.target.value === 'custom' ? {} : { range: e.target.value || null, since: null, until: null })}
+        >
+          <option value="">All time</option>
+          {Object.entries(RANGES).map(([key, { label }]) => (
+            <option key={key} value={key}>
+              {label}
+            </option>
+          ))}
+          {(view.since !== null || view.until !== null) && <option value="custom">Custom range</option>}
+        </select>
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={f.errors === true} onChange={(e) => set({ errors: e.target.checked || undefined })} />
+        Errors only
+      </label>
+    </div>
+  );
+}
