@@ -8,6 +8,9 @@ const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 const messageId = (what: string) => z.coerce.number().int().min(1).max(MAX_ID).describe(`a message id (a positive integer); ${what}`);
 
+/** A cursor from below: a message id, or 0 for the very start. */
+const afterId = (what: string) => z.coerce.number().int().min(0).max(MAX_ID).optional().describe(`a message id, or 0 for the start: ${what}`);
+
 /** Epoch ms, or an ISO 8601 time. Date-only ISO values are midnight UTC. */
 export function parseTime(value: string): number | null {
   if (/^\d{1,16}$/.test(value)) return Number(value);
@@ -74,13 +77,7 @@ export const messageFilterShape = {
 
 export const pageShape = {
   before: messageId('only messages older than it (the next page of a newest-first list)').optional(),
-  after: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_ID)
-    .optional()
-    .describe('a message id, or 0 for the start: only messages newer than it; without before, the list is oldest first'),
+  after: afterId('only messages newer than it; without before, the list is oldest first'),
   limit: z.coerce.number().int().min(1).max(1000).optional().describe('an integer from 1 to 1000 (default 100)'),
   order: z.enum(['asc', 'desc']).optional().describe('asc (oldest first) or desc (newest first; the default unless only after is given)'),
   maxBody: z.coerce
@@ -113,13 +110,7 @@ export const exportQuery = z.strictObject({
 
 export const eventsQuery = z.strictObject({
   server: serverName.optional(),
-  after: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_ID)
-    .optional()
-    .describe('a message id, or 0 for the start: replay stored messages newer than it first (the Last-Event-ID header does the same and wins)'),
+  after: afterId('replay stored messages newer than it first (the Last-Event-ID header does the same and wins)'),
   maxBody: pageShape.maxBody,
 });
 

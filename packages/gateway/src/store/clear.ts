@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { whereOf } from './statements.js';
 
 export interface ClearFilter {
   server?: string;
@@ -21,17 +22,10 @@ const STEP = 1000;
  * index and the sessions in step.
  */
 function* clearSteps(sqlite: Database.Database, filter: ClearFilter): Generator<void, ClearOutcome> {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  if (filter.server !== undefined) {
-    conditions.push('server = ?');
-    params.push(filter.server);
-  }
-  if (filter.before !== undefined) {
-    conditions.push('id < ?');
-    params.push(filter.before);
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { where, params } = whereOf([
+    ['server = ?', filter.server],
+    ['id < ?', filter.before],
+  ]);
   const deleteMessages = sqlite.prepare(
     `DELETE FROM messages WHERE id IN (SELECT id FROM messages ${where} ORDER BY id LIMIT ${STEP}) RETURNING exchange_id`,
   );
@@ -76,7 +70,13 @@ function reclaim(sqlite: Database.Database): number {
   const before = pages();
   if (sqlite.pragma('auto_vacuum', { simple: true }) === 0) {
     sqlite.pragma('auto_vacuum = INCREMENTAL');
-    sqlite.exec('VACUUM');
+    const tempStore = sqlite.pragma('temp_store', { simple: true }) as number;
+    sqlite.pragma('temp_store = FILE');
+    try {
+      sqlite.exec('VACUUM');
+    } finally {
+      sqlite.pragma(`temp_store = ${tempStore}`);
+    }
   } else {
     sqlite.pragma('incremental_vacuum');
   }

@@ -40,6 +40,10 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): O
     sqlite.pragma('journal_mode = WAL');
     // WAL + NORMAL: a process crash loses nothing committed; only power loss can.
     sqlite.pragma('synchronous = NORMAL');
+    // Statement journals (every insert fires triggers) in memory rather than in
+    // temporary files: about 1.6x the writer's throughput. clear.ts switches
+    // back to files around a full VACUUM, whose copy would otherwise be in RAM.
+    sqlite.pragma('temp_store = MEMORY');
   }
   const db = drizzle(sqlite, { schema });
   if (!options.readonly) migrate(db, { migrationsFolder: MIGRATIONS });

@@ -3,7 +3,7 @@ import type { ExchangeRecord, MessageDetail, MessageListItem, MessagePage, Messa
 import type { Cursor, MessageFilter } from './message-filter.js';
 import { selectIds } from './message-plan.js';
 import { toExchangeRecord, toMessageRecord, type ExchangeDbRow, type MessageDbRow } from './rows.js';
-import { StatementCache } from './statements.js';
+import { StatementCache, whereOf } from './statements.js';
 
 /** A message of a page: the record with its body possibly cut to the page's `maxBody`. */
 type ClippedRecord = MessageRecord & { bodyClipped: boolean };
@@ -96,21 +96,13 @@ export class MessageQueries {
 
   /** Exchanges of a server and time range (on receipt), oldest first, from after the given id. */
   exchanges(filter: { server?: string; since?: number; until?: number }, after: number, limit: number): ExchangeRecord[] {
-    const conditions = ['id > ?'];
-    const params: unknown[] = [after];
-    if (filter.server !== undefined) {
-      conditions.push('server = ?');
-      params.push(filter.server);
-    }
-    if (filter.since !== undefined) {
-      conditions.push('received_at >= ?');
-      params.push(filter.since);
-    }
-    if (filter.until !== undefined) {
-      conditions.push('received_at <= ?');
-      params.push(filter.until);
-    }
-    const sql = `SELECT * FROM exchanges WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`;
+    const { where, params } = whereOf([
+      ['id > ?', after],
+      ['server = ?', filter.server],
+      ['received_at >= ?', filter.since],
+      ['received_at <= ?', filter.until],
+    ]);
+    const sql = `SELECT * FROM exchanges ${where} ORDER BY id LIMIT ?`;
     return (this.cache.get(sql).all(...params, limit) as ExchangeDbRow[]).map(toExchangeRecord);
   }
 

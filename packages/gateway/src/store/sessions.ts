@@ -1,5 +1,5 @@
 import type { SessionPage, SessionRecord } from '../types.js';
-import type { StatementCache } from './statements.js';
+import { whereOf, type StatementCache } from './statements.js';
 
 interface SessionDbRow {
   server: string;
@@ -52,17 +52,10 @@ export interface SessionQuery {
 
 /** Most recently active first; the cursor is the last session's `lastId`. */
 export function listSessions(cache: StatementCache, query: SessionQuery): SessionPage {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  if (query.server !== undefined) {
-    conditions.push('s.server = ?');
-    params.push(query.server);
-  }
-  if (query.before !== undefined) {
-    conditions.push('s.last_id < ?');
-    params.push(query.before);
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { where, params } = whereOf([
+    ['s.server = ?', query.server],
+    ['s.last_id < ?', query.before],
+  ]);
   const rows = cache.get(`${SELECT} ${where} ORDER BY s.last_id DESC LIMIT ?`).all(...params, query.limit + 1) as SessionDbRow[];
   const hasMore = rows.length > query.limit;
   const sessions = rows.slice(0, query.limit).map(toSessionRecord);

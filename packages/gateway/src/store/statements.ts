@@ -25,3 +25,15 @@ export class StatementCache {
     return statement;
   }
 }
+
+/**
+ * A WHERE clause from conditions whose value may be absent: `[sql, value]`
+ * pairs with one `?` each; a pair whose value is undefined is left out.
+ */
+export function whereOf(conditions: Array<[string, unknown]>): { where: string; params: unknown[] } {
+  const used = conditions.filter(([, value]) => value !== undefined);
+  return {
+    where: used.length > 0 ? `WHERE ${used.map(([sql]) => sql).join(' AND ')}` : '',
+    params: used.map(([, value]) => value),
+  };
+}

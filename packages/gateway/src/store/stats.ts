@@ -1,5 +1,5 @@
 import type { StatsRow } from '../types.js';
-import type { StatementCache } from './statements.js';
+import { whereOf, type StatementCache } from './statements.js';
 
 export interface StatsQuery {
   server?: string;
@@ -28,21 +28,11 @@ const round = (value: number | null): number | null => (value === null ? null : 
  * One pass over the covering index messages_stats; the table is never read.
  */
 export function messageStats(cache: StatementCache, query: StatsQuery): StatsRow[] {
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  if (query.server !== undefined) {
-    conditions.push('server = ?');
-    params.push(query.server);
-  }
-  if (query.since !== undefined) {
-    conditions.push('timestamp >= ?');
-    params.push(query.since);
-  }
-  if (query.until !== undefined) {
-    conditions.push('timestamp <= ?');
-    params.push(query.until);
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { where, params } = whereOf([
+    ['server = ?', query.server],
+    ['timestamp >= ?', query.since],
+    ['timestamp <= ?', query.until],
+  ]);
   const sql = `SELECT server, method, count(*) AS count, total(is_error) AS error_count, total(size) AS bytes,
       count(duration_ms) AS timed_count,
       percentile_cont(duration_ms, 0.5) AS p50, percentile_cont(duration_ms, 0.95) AS p95, percentile_cont(duration_ms, 0.99) AS p99

@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { MessageRecord } from '../types.js';
+import { clearMessages, clearMessagesStepwise } from './clear.js';
+import { openDatabase } from './db.js';
+import { prepareMessageInsert } from './writer.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-clear-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function row(id: number, server: string, body = JSON.stringify({ jsonrpc: '2.0', method: 'x', params: { pad: 'y'.repeat(2000) } })): MessageRecord {
+  return {
+    id, timestamp: 1000 + id, server, sessionId: `${server}-session`, direction: 'client_to_server', kind: 'notification', method: 'x',
+    jsonrpcId: null, pairedId: null, relatedId: null, durationMs: null, httpStatus: 200, exchangeId: null, stream: null, sseEventId: null,
+    size: body.length, body, truncated: false, isError: false, redactions: [],
+  };
+}
+
+describe('clearing messages', () => {
+  it('removes one server, or what is below an id, and keeps sessions and search in step', async () => {
+    const { sqlite } = openDatabase(join(dir, 'a.db'));
+    const insert = prepareMessageInsert(sqlite);
+    sqlite.transaction(() => {
+      for (let id = 1; id <= 3000; id++) insert(row(id, id % 2 ? 'a' : 'b'));
+    })();
+    // An initialize whose body is not JSON (cut short) never fails the write.
+    insert({ ...row(3001, 'a'), method: 'initialize', kind: 'request', body: '{"jsonrpc":"2.0","method":"initialize","params":{"clientInfo":' });
+    expect(await clearMessagesStepwise(sqlite, { server: 'b' })).toMatchObject({ removed: 1500 });
+    expect(clearMessages(sqlite, { before: 2001 })).toBe(1000);
+    const left = sqlite.prepare('SELECT id FROM messages ORDER BY id').pluck().all() as number[];
+    expect(left).toEqual(Array.from({ length: 501 }, (_, i) => 2001 + 2 * i));
+    expect(sqlite.prepare('SELECT server, first_id, last_id, message_count FROM sessions').all()).toEqual([
+      { server: 'a', first_id: 2001, last_id: 3001, message_count: 501 },
+    ]);
+    expect(sqlite.prepare("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'pad'").pluck().get()).toBe(500);
+    expect(sqlite.prepare('SELECT block FROM message_blocks ORDER BY block').pluck().all()).toEqual([1, 2]);
+    sqlite.close();
+  });
+
+  it('gives the space back, also on a file made before incremental auto-vacuum (one full VACUUM)', async () => {
+    const file = join(dir, 'old.db');
+    const old = new Database(file);
+    old.exec('CREATE TABLE before_autovacuum (x)');
+    old.close();
+    const { sqlite } = openDatabase(file);
+    expect(sqlite.pragma('auto_vacuum', { simple: true })).toBe(0);
+    const insert = prepareMessageInsert(sqlite);
+    sqlite.transaction(() => {
+      for (let id = 1; id <= 2000; id++) insert(row(id, 'a'));
+    })();
+    const outcome = await clearMessagesStepwise(sqlite, {});
+    expect(outcome.removed).toBe(2000);
+    expect(outcome.freedPages).toBeGreaterThan(500);
+    expect(sqlite.pragma('auto_vacuum', { simple: true })).toBe(2);
+    expect(sqlite.pragma('temp_store', { simple: true })).toBe(2);
+    sqlite.close();
+  });
+});
