@@ -1,12 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { ExportLine } from '@mcp-gateway/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startGatewayProcess, tempHome, waitFor, type GatewayProcess } from '../test-support/cli.js';
-import { startUpstream, type Upstream } from '../test-support/upstream.js';
+import { callEcho, startUpstream, type Upstream } from '../test-support/upstream.js';
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -35,14 +33,7 @@ describe('logs export --format har, logs import and server health', () => {
     gateway = await startGatewayProcess(home);
     expect((await runCli(home, ['server', 'add', 'echo', upstream.url, '--header', 'Authorization: Bearer cli-har-secret-1234'])).code).toBe(0);
     await waitFor(async () => (await fetch(`${gateway.url}/api/servers/echo`)).ok, 2000, 'the gateway to load the server');
-    const client = new Client({ name: 'import-test', version: '3.1.4' });
-    const transport = new StreamableHTTPClientTransport(new URL(`${gateway.url}/s/echo/mcp`), {
-      requestInit: { headers: { Authorization: 'Bearer cli-client-secret-5678' } },
-    });
-    await client.connect(transport);
-    await client.callTool({ name: 'echo', arguments: { text: 'archived' } });
-    await transport.terminateSession().catch(() => undefined);
-    await client.close();
+    await callEcho(`${gateway.url}/s/echo/mcp`, 'archived', { Authorization: 'Bearer cli-client-secret-5678' });
     await waitFor(async () => (await runCli(home, ['logs', 'export'])).stdout.includes('"archived"'), 5000, 'the call to be stored');
   });
 

@@ -1,19 +1,8 @@
 import { spawn } from 'node:child_process';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { ExportLine } from '@mcp-gateway/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli, startGatewayProcess, tempHome, waitFor, type GatewayProcess } from '../test-support/cli.js';
-import { startUpstream, type Upstream } from '../test-support/upstream.js';
-
-async function echoThrough(proxyUrl: string, text: string): Promise<void> {
-  const client = new Client({ name: 'tail-test-client', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(proxyUrl));
-  await client.connect(transport);
-  await client.callTool({ name: 'echo', arguments: { text } });
-  await transport.terminateSession().catch(() => undefined);
-  await client.close();
-}
+import { callEcho, startUpstream, type Upstream } from '../test-support/upstream.js';
 
 const ids = (stdout: string): number[] => stdout.trim().split('\n').filter(Boolean).map((line) => Number(/#(\d+)$/.exec(line)?.[1]));
 
@@ -36,7 +25,7 @@ describe('logs tail', () => {
     expect((await runCli(home, ['server', 'add', 'echo', upstream.url])).code).toBe(0);
     proxyUrl = `${gateway.url}/s/echo/mcp`;
     await waitFor(async () => (await fetch(`${gateway.url}/api/servers/echo`)).ok, 2000, 'the gateway to load the server');
-    await echoThrough(proxyUrl, 'first call');
+    await callEcho(proxyUrl, 'first call');
     await waitFor(async () => (await exported()).some((l) => l.kind === 'response' && l.method === 'tools/call'), 5000, 'the call to be stored');
   });
 
@@ -75,7 +64,7 @@ describe('logs tail', () => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     try {
       await waitFor(async () => ids(stdout).length >= 1, 5000, 'the last message');
-      await echoThrough(proxyUrl, 'followed call');
+      await callEcho(proxyUrl, 'followed call');
       const all = await exported();
       const expected = all.filter((l) => l.id >= before).map((l) => l.id);
       await waitFor(async () => ids(stdout).length >= expected.length, 5000, `the new messages (got ${stdout}${stderr})`);

@@ -74,3 +74,18 @@ export async function startUpstream(): Promise<Upstream> {
     },
   };
 }
+
+/** One MCP session through `proxyUrl` that calls echo once, then ends the session. */
+export async function callEcho(proxyUrl: string, text: string, headers: Record<string, string> = {}): Promise<void> {
+  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+  const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+  const client = new Client({ name: 'cli-test-client', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(proxyUrl), { requestInit: { headers } });
+  await client.connect(transport);
+  try {
+    await client.callTool({ name: 'echo', arguments: { text } });
+  } finally {
+    await transport.terminateSession().catch(() => undefined);
+    await client.close();
+  }
+}
