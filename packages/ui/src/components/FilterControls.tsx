@@ -23,7 +23,7 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
     <div className="controls" role="group" aria-label="Filters">
       <label>
         <span>Server</span>
-        <select value={f.server ?? ''} onChange={(e) => set({ server: e.target.value || undefined, session: undefined })}>
+        <select aria-label="Server" value={f.server ?? ''} onChange={(e) => set({ server: e.target.value || undefined, session: undefined })}>
           <option value="">All servers</option>
           {serverNames.map((name) => (
             <option key={name} value={name}>
@@ -34,7 +34,7 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
       </label>
       <label>
         <span>Session</span>
-        <select value={f.session ?? ''} onChange={(e) => set({ session: e.target.value || undefined })}>
+        <select aria-label="Session" value={f.session ?? ''} onChange={(e) => set({ session: e.target.value || undefined })}>
           <option value="">All sessions</option>
           {!sessionKnown && f.session && <option value={f.session}>{shortSession(f.session)}</option>}
           {(sessions.data?.sessions ?? []).map((s) => (
@@ -48,6 +48,7 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
       <label>
         <span>Method</span>
         <input
+          aria-label="Method"
           list="known-methods"
           value={method}
           placeholder="any (tools/*)"
@@ -65,7 +66,7 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
       </label>
       <label>
         <span>Kind</span>
-        <select value={f.kind ?? ''} onChange={(e) => set({ kind: (e.target.value || undefined) as MessageKind | undefined })}>
+        <select aria-label="Kind" value={f.kind ?? ''} onChange={(e) => set({ kind: (e.target.value || undefined) as MessageKind | undefined })}>
           <option value="">All kinds</option>
           {KINDS.map((k) => (
             <option key={k} value={k}>
@@ -76,7 +77,7 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
       </label>
       <label>
         <span>Direction</span>
-        <select value={f.direction ?? ''} onChange={(e) => set({ direction: (e.target.value || undefined) as Direction | undefined })}>
+        <select aria-label="Direction" value={f.direction ?? ''} onChange={(e) => set({ direction: (e.target.value || undefined) as Direction | undefined })}>
           <option value="">Both ways</option>
           <option value="client_to_server">client → server</option>
           <option value="server_to_client">server → client</option>
@@ -85,6 +86,7 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
       <label>
         <span>Time</span>
         <select
+          aria-label="Time range"
           value={view.range ?? (view.since !== null || view.until !== null ? 'custom' : '')}
           onChange={(e) => onChange(e.target.value === 'custom' ? {} : { range: e.target.value || null, since: null, until: null })}
         >

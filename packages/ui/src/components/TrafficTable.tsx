@@ -14,12 +14,16 @@ export interface TrafficTableProps {
   selectedId: number | null;
   /** Rows tied to the selection: its pair, its progress. */
   marked: ReadonlySet<number>;
+  /** The selection's partner (request or answer), labelled in its row. */
+  pairId: number | null;
   follow: boolean;
   onFollowChange(follow: boolean): void;
   onOpen(id: number): void;
   hasOlder: boolean;
   loadingOlder: boolean;
   onLoadOlder(): void;
+  /** Called with the rows in view (to fill in what the list lacks). */
+  onVisible?(rows: readonly Row[]): void;
   folded: boolean;
 }
 
@@ -69,11 +73,12 @@ function StatusCell({ row }: { row: Row }) {
   return <span className="muted">{row.httpStatus ?? ''}</span>;
 }
 
-function TrafficRow({ row, index, selected, paired, folded, onOpen }: {
+function TrafficRow({ row, index, selected, paired, isPair, folded, onOpen }: {
   row: Row;
   index: number;
   selected: boolean;
   paired: boolean;
+  isPair: boolean;
   folded: boolean;
   onOpen(id: number): void;
 }) {
@@ -106,7 +111,7 @@ function TrafficRow({ row, index, selected, paired, folded, onOpen }: {
       <div role="gridcell" className="c-method" title={row.target ? `${row.method ?? ''} ${row.target}` : (row.method ?? '')}>
         {row.method ?? <span className="muted">—</span>}
         {row.target !== null && <span className="target">{row.target}</span>}
-        {paired && <span className="pair-mark">pair</span>}
+        {isPair && <span className="pair-mark">pair</span>}
       </div>
       <div role="gridcell" className="c-id">{row.jsonrpcId === null ? '' : JSON.stringify(row.jsonrpcId)}</div>
       <div role="gridcell" className="c-status"><StatusCell row={row} /></div>
@@ -117,7 +122,7 @@ function TrafficRow({ row, index, selected, paired, folded, onOpen }: {
 }
 
 export function TrafficTable(props: TrafficTableProps) {
-  const { rows, version, selectedId, marked, follow, onFollowChange, hasOlder, loadingOlder, onLoadOlder } = props;
+  const { rows, version, selectedId, marked, pairId, follow, onFollowChange, hasOlder, loadingOlder, onLoadOlder } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -187,6 +192,10 @@ export function TrafficTable(props: TrafficTableProps) {
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
   const visible = rows.slice(first, last);
+  const onVisible = props.onVisible;
+  useEffect(() => {
+    onVisible?.(rows.slice(first, last));
+  }, [rows, version, first, last, onVisible]);
 
   return (
     <div
@@ -221,6 +230,7 @@ export function TrafficTable(props: TrafficTableProps) {
               index={first + i}
               selected={row.id === selectedId}
               paired={marked.has(row.id)}
+              isPair={row.id === pairId}
               folded={props.folded}
               onOpen={props.onOpen}
             />

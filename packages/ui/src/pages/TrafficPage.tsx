@@ -15,8 +15,14 @@ import { setSearch, useLocation } from '../router/router.js';
 import { foldPairs, TrafficStore } from '../traffic/store.js';
 import { rowPending, type Row } from '../traffic/row.js';
 
+const NOT_TEXT = new Set(['checkbox', 'radio', 'button', 'submit', 'reset']);
+/** Whether keys typed now belong to a field (so j, k and / are text there). */
 const typing = (target: EventTarget | null): boolean =>
-  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  target instanceof HTMLElement &&
+  (target.isContentEditable ||
+    target.tagName === 'TEXTAREA' ||
+    target.tagName === 'SELECT' ||
+    (target instanceof HTMLInputElement && !NOT_TEXT.has(target.type)));
 
 export function TrafficPage() {
   const { search } = useLocation();
@@ -34,7 +40,7 @@ export function TrafficPage() {
 
   // One store per query; relative ranges are resolved when the query changes.
   const query = useMemo(() => compileQuery(structuredOf(view, Date.now()), view.text), [identity]); // eslint-disable-line react-hooks/exhaustive-deps
-  const store = useMemo(() => new TrafficStore(query, feed, (params) => api.listMessages(params)), [query, feed]);
+  const store = useMemo(() => new TrafficStore(query, feed, (params) => api.listMessages(params), { getMessage: api.message }), [query, feed]);
   useEffect(() => {
     store.start();
     return () => store.dispose();
@@ -65,6 +71,7 @@ export function TrafficPage() {
   const select = useCallback((id: number, open?: boolean) => update({ selected: id, ...(open === undefined ? {} : { open }) }, true), [update]);
   const open = useCallback((id: number) => select(id, true), [select]);
   const onLoadOlder = useCallback(() => void store.loadOlder(), [store]);
+  const onVisible = useCallback((visible: readonly Row[]) => store.resolveTargets(visible), [store]);
 
   // Keyboard: j/k move, / filters, Enter opens, Esc closes.
   useEffect(() => {
@@ -122,7 +129,7 @@ export function TrafficPage() {
             {follow ? '⤓ Following' : '⤓ Follow'}
           </button>
           <button type="button" aria-pressed={paused !== null} title="Freeze the table; new messages wait" onClick={() => setPaused(paused ? null : { rows: snapshot.rows.slice() })}>
-            {paused ? `▶ Resume${newWhilePaused > 0 ? ` (${newWhilePaused} new)` : ''}` : '⏸ Pause'}
+            {paused ? `Resume${newWhilePaused > 0 ? ` (${newWhilePaused} new)` : ''}` : 'Pause'}
           </button>
           <button type="button" aria-pressed={view.fold} title="Show each request and its answer as one row" onClick={() => update({ fold: !view.fold }, true)}>
             ⇅ Fold pairs
@@ -175,12 +182,14 @@ export function TrafficPage() {
             version={version}
             selectedId={view.selected}
             marked={marked}
+            pairId={selectedRow?.pairedId ?? null}
             follow={follow && paused === null}
             onFollowChange={setFollow}
             onOpen={open}
             hasOlder={snapshot.hasOlder}
             loadingOlder={snapshot.loadingOlder}
             onLoadOlder={onLoadOlder}
+            onVisible={onVisible}
             folded={view.fold}
           />
         )}

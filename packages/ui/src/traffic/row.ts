@@ -39,6 +39,8 @@ const TARGET_PARAM: Record<string, string> = {
   'resources/unsubscribe': 'uri',
 };
 
+export const hasTarget = (method: string | null): boolean => method !== null && method in TARGET_PARAM;
+
 /** The target of a request from its (possibly clipped) body text. */
 export function targetOf(method: string | null, body: string): string | null {
   const key = method === null ? undefined : TARGET_PARAM[method];

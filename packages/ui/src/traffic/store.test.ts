@@ -170,3 +170,25 @@ describe('TrafficStore', () => {
     expect(performance.now() - started).toBeLessThan(3000);
   });
 });
+
+describe('TrafficStore.resolveTargets', () => {
+  it('names the tool of an answer whose request is not loaded by reading the request once', async () => {
+    const answer = record(2, { kind: 'response', direction: 'server_to_client', pairedId: 1, body: '{}' });
+    const api = fakeApi([answer]);
+    const asked: number[] = [];
+    const store = new TrafficStore(compileQuery({}, ''), new FakeFeed(), api.list, {
+      schedule: now,
+      getMessage: async (id) => {
+        asked.push(id);
+        return { message: record(1, { body: '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"weather"}}' }), pair: null, exchange: null, related: [] };
+      },
+    });
+    store.start();
+    await settle();
+    store.resolveTargets(store.getSnapshot().rows);
+    store.resolveTargets(store.getSnapshot().rows);
+    await settle();
+    expect(store.getSnapshot().rows[0]?.target).toBe('weather');
+    expect(asked).toEqual([1]);
+  });
+});

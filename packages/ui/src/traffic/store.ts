@@ -2,11 +2,11 @@
 // older pages on demand (cursor `before=<id>`), and live messages from the
 // feed, merged by id so nothing shows twice. Rows are kept in id order in one
 // array that grows in place; readers re-render on `version`.
-import type { ClearEvent, MessagePage } from '@mcp-gateway/gateway/types';
+import type { ClearEvent, MessageDetail, MessagePage } from '@mcp-gateway/gateway/types';
 import type { ApiParams } from '../api/endpoints.js';
 import type { CompiledQuery } from '../filter/query.js';
 import { LIVE_MAX_BODY, type Feed, type LiveRecord } from '../live/feed.js';
-import { isAnswer, toRow, type Row } from './row.js';
+import { hasTarget, isAnswer, targetOf, toRow, type Row } from './row.js';
 
 export interface TrafficSnapshot {
   /** Matching rows, oldest first. The array may grow in place: watch `version`. */
@@ -20,6 +20,7 @@ export interface TrafficSnapshot {
 }
 
 export type ListMessages = (params: ApiParams) => Promise<MessagePage>;
+export type GetMessage = (id: number) => Promise<MessageDetail>;
 
 export interface TrafficStoreOptions {
   pageSize?: number;
@@ -27,6 +28,8 @@ export interface TrafficStoreOptions {
   maxRows?: number;
   /** How an update is deferred so a burst renders once (default: next animation frame). */
   schedule?: (run: () => void) => void;
+  /** Reads one message whole: used to name the tool of an answer whose request is not loaded. */
+  getMessage?: GetMessage;
 }
 
 /** Pages to scan for one "load older" when the browser-side filter hides most rows. */
@@ -56,6 +59,8 @@ export class TrafficStore {
   private readonly pageSize: number;
   private readonly maxRows: number;
   private readonly schedule: (run: () => void) => void;
+  private readonly getMessage: GetMessage | null;
+  private readonly asked = new Set<number>();
 
   constructor(
     readonly query: CompiledQuery,
@@ -66,6 +71,7 @@ export class TrafficStore {
     this.pageSize = options.pageSize ?? 500;
     this.maxRows = options.maxRows ?? 250_000;
     this.schedule = options.schedule ?? defaultSchedule;
+    this.getMessage = options.getMessage ?? null;
     this.snapshot = { rows: this.rows, version: 0, status: 'loading', error: null, hasOlder: false, loadingOlder: false };
   }
 
@@ -133,6 +139,36 @@ export class TrafficStore {
         added += older.length;
       }
       this.snapshot = { ...this.snapshot, rows: this.rows, hasOlder: this.olderCursor !== null };
+    }
+  }
+
+  /**
+   * Names the tool of answers in view whose request is not loaded (the list
+   * API does not carry it): reads those requests, a few at a time.
+   */
+  resolveTargets(rows: readonly Row[]): void {
+    if (!this.getMessage) return;
+    const wanted = rows
+      .filter((row) => row.target === null && isAnswer(row) && row.pairedId !== null && hasTarget(row.method) && !this.asked.has(row.pairedId))
+      .slice(0, 20);
+    for (const row of wanted) {
+      const requestId = row.pairedId as number;
+      this.asked.add(requestId);
+      this.getMessage(requestId)
+        .then((detail) => {
+          if (this.disposed) return;
+          const target = targetOf(detail.message.method, detail.message.body);
+          if (target === null) return;
+          this.targets.set(requestId, target);
+          const current = this.byId.get(row.id);
+          const index = this.indexOf(row.id);
+          if (!current || index === -1) return;
+          const updated = { ...current, target };
+          this.rows[index] = updated;
+          this.byId.set(row.id, updated);
+          this.queueEmit();
+        })
+        .catch(() => undefined);
     }
   }
 
