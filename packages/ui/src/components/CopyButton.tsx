@@ -2,7 +2,13 @@ import { useEffect, useState } from 'react';
 import { copyText } from '../hooks/clipboard.js';
 
 /** A button that copies text (or text made on click) and says so for a moment. */
-export function CopyButton({ label, text, className }: { label: string; text: string | (() => string | Promise<string>); className?: string }) {
+/** `label` names the button for assistive tech (and shows, unless `display` gives a shorter text). */
+export function CopyButton({ label, display, text, className }: {
+  label: string;
+  display?: string;
+  text: string | (() => string | Promise<string>);
+  className?: string;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -19,7 +25,7 @@ export function CopyButton({ label, text, className }: { label: string; text: st
   };
   return (
     <button type="button" className={className} aria-label={label} onClick={() => void onClick()}>
-      <span aria-hidden={state !== 'idle'}>{state === 'copied' ? 'Copied ✓' : state === 'failed' ? 'Copy failed' : label}</span>
+      <span aria-hidden={state !== 'idle'}>{state === 'copied' ? 'Copied ✓' : state === 'failed' ? 'Copy failed' : (display ?? label)}</span>
       <span className="sr-only" role="status">
         {state === 'copied' ? 'Copied' : ''}
       </span>

@@ -30,7 +30,7 @@ export function EmptyState({ servers }: { servers: ServerView[] | null }) {
             <>
               <p>
                 Use this URL in your client instead of the server's own:{' '}
-                <code className="proxy-url">{first.proxyUrl}</code> <CopyButton label="Copy proxy URL" text={first.proxyUrl} className="small" />
+                <code className="proxy-url">{first.proxyUrl}</code> <CopyButton label="Copy proxy URL" text={first.proxyUrl} display="Copy" className="small" />
               </p>
               <Snippets name={first.name} url={first.proxyUrl} />
             </>

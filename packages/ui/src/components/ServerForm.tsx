@@ -30,8 +30,10 @@ export function commandLine(command: string, args: string[]): string {
   return [command, ...args].filter((w) => w !== '').map(shellWord).join(' ');
 }
 
-export function ServerForm({ existing, onSubmit, onCancel }: {
+export function ServerForm({ existing, taken, onSubmit, onCancel }: {
   existing: ServerView | null;
+  /** Names already registered (a new server must not reuse one). */
+  taken: string[];
   onSubmit(name: string, entry: ServerEntry): Promise<void>;
   onCancel(): void;
 }) {
@@ -51,6 +53,10 @@ export function ServerForm({ existing, onSubmit, onCancel }: {
     setError(null);
     if (!NAME.test(name)) {
       setError('The name must be 1-64 letters, digits, "-" or "_", starting with a letter or digit.');
+      return;
+    }
+    if (!existing && taken.includes(name)) {
+      setError(`A server named "${name}" already exists; pick another name or edit that one.`);
       return;
     }
     let entry: ServerEntry;
@@ -78,8 +84,8 @@ export function ServerForm({ existing, onSubmit, onCancel }: {
       <h2>{existing ? `Edit ${existing.name}` : 'Add a server'}</h2>
       <label>
         <span>Name</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} disabled={existing !== null} placeholder="everything" required autoFocus={existing === null} />
-        <small className="muted">Used in the proxy URL: /s/{name || '<name>'}/mcp</small>
+        <input aria-label="Name" aria-describedby="server-name-hint" value={name} onChange={(e) => setName(e.target.value)} disabled={existing !== null} placeholder="everything" required autoFocus={existing === null} />
+        <small id="server-name-hint" className="muted">Used in the proxy URL: /s/{name || '<name>'}/mcp</small>
       </label>
       <fieldset className="segmented-field">
         <legend>Transport</legend>
@@ -100,30 +106,30 @@ export function ServerForm({ existing, onSubmit, onCancel }: {
         <>
           <label>
             <span>Upstream URL</span>
-            <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="http://127.0.0.1:3001/mcp" required />
+            <input aria-label="Upstream URL" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="http://127.0.0.1:3001/mcp" required />
           </label>
           <label>
             <span>Headers sent upstream (one "Name: value" per line; ${'{'}env:NAME{'}'} reads the gateway's environment)</span>
-            <textarea rows={3} value={headers} onChange={(e) => setHeaders(e.target.value)} placeholder="Authorization: Bearer ${env:GITHUB_TOKEN}" spellCheck={false} />
+            <textarea aria-label="Headers" rows={3} value={headers} onChange={(e) => setHeaders(e.target.value)} placeholder="Authorization: Bearer ${env:GITHUB_TOKEN}" spellCheck={false} />
           </label>
         </>
       ) : (
         <>
           <label>
             <span>Command</span>
-            <input value={command} onChange={(e) => setCommand(e.target.value)} placeholder="npx" required spellCheck={false} />
+            <input aria-label="Command" value={command} onChange={(e) => setCommand(e.target.value)} placeholder="npx" required spellCheck={false} />
           </label>
           <label>
             <span>Arguments (one per line, no quoting needed)</span>
-            <textarea rows={3} value={args} onChange={(e) => setArgs(e.target.value)} placeholder={'-y\n@modelcontextprotocol/server-everything'} spellCheck={false} />
+            <textarea aria-label="Arguments" rows={3} value={args} onChange={(e) => setArgs(e.target.value)} placeholder={'-y\n@modelcontextprotocol/server-everything'} spellCheck={false} />
           </label>
           <label>
             <span>Environment (KEY=VALUE per line)</span>
-            <textarea rows={2} value={env} onChange={(e) => setEnv(e.target.value)} spellCheck={false} />
+            <textarea aria-label="Environment" rows={2} value={env} onChange={(e) => setEnv(e.target.value)} spellCheck={false} />
           </label>
           <label>
             <span>Working folder (absolute; optional)</span>
-            <input value={cwd} onChange={(e) => setCwd(e.target.value)} placeholder="/home/me/project" spellCheck={false} />
+            <input aria-label="Working folder" value={cwd} onChange={(e) => setCwd(e.target.value)} placeholder="/home/me/project" spellCheck={false} />
           </label>
           <div className="will-run">
             <span className="muted">The gateway will run, once per client session:</span>

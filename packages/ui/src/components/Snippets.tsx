@@ -49,7 +49,7 @@ export function Snippets({ name, url }: { name: string; url: string }) {
         <div role="tabpanel" className="snippet">
           <p className="muted">{shown.where}</p>
           <pre className="code">{shown.text}</pre>
-          <CopyButton label={`Copy ${shown.label} snippet`} text={shown.text} className="small" />
+          <CopyButton label={`Copy ${shown.label} snippet`} text={shown.text} display="Copy" className="small" />
         </div>
       )}
     </div>

@@ -43,7 +43,7 @@ function ServerCard({ server, onEdit, onRemove }: { server: ServerView; onEdit()
       <dl className="facts">
         <dt>Proxy URL</dt>
         <dd>
-          <code className="proxy-url">{server.proxyUrl}</code> <CopyButton label={`Copy proxy URL of ${server.name}`} text={server.proxyUrl} className="small" />
+          <code className="proxy-url">{server.proxyUrl}</code> <CopyButton label={`Copy proxy URL of ${server.name}`} text={server.proxyUrl} display="Copy" className="small" />
         </dd>
         {server.url && (
           <>
@@ -141,6 +141,7 @@ export function ServersPage() {
           <ServerForm
             key={editing?.name ?? 'new'}
             existing={editing}
+            taken={list.map((s) => s.name)}
             onSubmit={save}
             onCancel={() => {
               setEditing(null);

@@ -60,19 +60,29 @@ export function SessionPage({ server, id }: { server: string; id: string }) {
           <h1>
             {s.clientName ?? 'Unknown client'} {s.clientVersion && <span className="muted">{s.clientVersion}</span>} → {s.server}
           </h1>
-          <dl className="facts inline">
-            <dt>Protocol</dt>
-            <dd className="mono">{s.protocolVersion ?? '—'}</dd>
-            <dt>Server reports</dt>
-            <dd>{s.serverName ? `${s.serverName} ${s.serverVersion ?? ''}` : '—'}</dd>
-            <dt>Active</dt>
-            <dd>
-              {dateTime(s.firstSeen)} – {dateTime(s.lastSeen)} ({duration(s.lastSeen - s.firstSeen)})
-            </dd>
-            <dt>Messages</dt>
-            <dd>{s.messageCount.toLocaleString('en-US')}</dd>
-            <dt>Errors</dt>
-            <dd className={s.errorCount ? 'error-text' : ''}>{s.errorCount.toLocaleString('en-US')}</dd>
+          <dl className="fact-row">
+            <div>
+              <dt>Protocol</dt>
+              <dd className="mono">{s.protocolVersion ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>Server reports</dt>
+              <dd>{s.serverName ? `${s.serverName} ${s.serverVersion ?? ''}` : '—'}</dd>
+            </div>
+            <div>
+              <dt>Active</dt>
+              <dd>
+                {dateTime(s.firstSeen)} – {dateTime(s.lastSeen).slice(11)} ({duration(s.lastSeen - s.firstSeen)})
+              </dd>
+            </div>
+            <div>
+              <dt>Messages</dt>
+              <dd>{s.messageCount.toLocaleString('en-US')}</dd>
+            </div>
+            <div>
+              <dt>Errors</dt>
+              <dd className={s.errorCount ? 'error-text' : ''}>{s.errorCount.toLocaleString('en-US')}</dd>
+            </div>
           </dl>
           <Link to={trafficLink} className="button">
             Show its messages in Traffic

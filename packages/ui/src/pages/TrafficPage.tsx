@@ -113,6 +113,12 @@ export function TrafficPage() {
   const filtered = isFiltered(view);
   const empty = snapshot.status === 'ready' && snapshot.rows.length === 0 && !snapshot.hasOlder;
 
+  const exportAs = (button: HTMLElement, format: 'jsonl' | 'har'): void => {
+    const menu = button.closest('details');
+    if (menu) menu.open = false;
+    api.exportMessages(query.apiParams, format);
+  };
+
   const clear = async (): Promise<void> => {
     setConfirmClear(false);
     await api.clearMessages(view.filter.server);
@@ -142,10 +148,10 @@ export function TrafficPage() {
                   ? 'Exports what the server can filter on (exclusions, alternatives and size/duration< apply only on screen).'
                   : 'Exports every message matching the current filter.'}
               </p>
-              <button type="button" onClick={() => api.exportMessages(query.apiParams, 'jsonl')}>
+              <button type="button" onClick={(e) => exportAs(e.currentTarget, 'jsonl')}>
                 JSON Lines (.jsonl)
               </button>
-              <button type="button" onClick={() => api.exportMessages(query.apiParams, 'har')}>
+              <button type="button" onClick={(e) => exportAs(e.currentTarget, 'har')}>
                 HAR (.har, credentials left out)
               </button>
             </div>
