@@ -16,7 +16,6 @@ import type { Subscription, FeedEvent } from '../publish/feed.js';
 import type { MessageRecord } from '../types.js';
 import { ERROR_RESPONSES, type ApiContext } from './context.js';
 import { badParameter } from './errors.js';
-import { DEFAULT_MAX_BODY } from './messages.js';
 import { apiErrorSchema } from './response-schemas.js';
 import { eventsQuery } from './schemas.js';
 import { route, type RouteSpec } from './spec.js';
@@ -128,7 +127,7 @@ export function eventRoutes(ctx: ApiContext): RouteSpec[] {
       },
       handle: ({ c, query }) => {
         const fromHeader = lastEventId(c.req.header('last-event-id'));
-        const options: StreamOptions = { server: query.server, after: fromHeader ?? query.after ?? null, maxBody: query.maxBody ?? DEFAULT_MAX_BODY };
+        const options: StreamOptions = { server: query.server, after: fromHeader ?? query.after ?? null, maxBody: query.maxBody };
         let subscription: Subscription | null = null;
         const body = textStream(
           eventLines(ctx, options, (s) => {

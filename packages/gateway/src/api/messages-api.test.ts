@@ -162,7 +162,7 @@ describe('messages, sessions and stats API', () => {
 
   it('answers bad input with a 400 naming the parameter, never a 500', async () => {
     const bad = async (path: string, status = 400, method = 'GET') => conforms(apiErrorSchema, await api(gateway, path, { expect: status, method })).error;
-    expect(await bad('/messages?limit=5000')).toEqual({ code: 'bad_parameter', message: 'limit must be an integer from 1 to 1000 (default 100) (got "5000")' });
+    expect(await bad('/messages?limit=5000')).toEqual({ code: 'bad_parameter', message: 'limit must be an integer from 1 to 1000 (got "5000")' });
     expect((await bad('/messages?limit=abc')).message).toMatch(/^limit must be an integer/);
     expect((await bad('/messages?kind=banana')).message).toBe('kind must be one of request, response, notification, error, invalid (got "banana")');
     expect((await bad('/messages?direction=up')).message).toMatch(/^direction must be client_to_server or server_to_client/);

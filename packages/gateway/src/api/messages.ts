@@ -7,10 +7,7 @@ import { apiErrorSchema, clearResultSchema, messageDetailSchema, messagePageSche
 import { clearQuery, listMessagesQuery, messageIdParams } from './schemas.js';
 import { route, type RouteSpec } from './spec.js';
 
-const DEFAULT_LIMIT = 100;
-export const DEFAULT_MAX_BODY = 4096;
-
-type FilterQuery = MessageFilter & { before?: number; after?: number; limit?: number; order?: 'asc' | 'desc'; maxBody?: number };
+type FilterQuery = MessageFilter & { before?: number; after?: number; limit: number; order?: 'asc' | 'desc'; maxBody: number };
 
 /** Splits a validated list query into the filter, the cursor and the body cap. */
 export function listRequest(query: FilterQuery): { filter: MessageFilter; cursor: Cursor; maxBody: number } {
@@ -19,10 +16,10 @@ export function listRequest(query: FilterQuery): { filter: MessageFilter; cursor
   const cursor: Cursor = {
     before,
     after,
-    limit: limit ?? DEFAULT_LIMIT,
+    limit,
     order: order ?? (after !== undefined && before === undefined ? 'asc' : 'desc'),
   };
-  return { filter, cursor, maxBody: maxBody ?? DEFAULT_MAX_BODY };
+  return { filter, cursor, maxBody };
 }
 
 export function checkFilter(filter: MessageFilter): void {

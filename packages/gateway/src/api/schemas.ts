@@ -9,7 +9,7 @@ const MAX_ID = Number.MAX_SAFE_INTEGER;
 const messageId = (what: string) => z.coerce.number().int().min(1).max(MAX_ID).describe(`a message id (a positive integer); ${what}`);
 
 /** A cursor from below: a message id, or 0 for the very start. */
-const afterId = (what: string) => z.coerce.number().int().min(0).max(MAX_ID).optional().describe(`a message id, or 0 for the start: ${what}`);
+const afterId = (what: string) => z.coerce.number().int().min(0).max(MAX_ID).optional().describe(`a message id, or 0 for the start; ${what}`);
 
 /** Epoch ms, or an ISO 8601 time. Date-only ISO values are midnight UTC. */
 export function parseTime(value: string): number | null {
@@ -72,21 +72,21 @@ export const messageFilterShape = {
     .min(1)
     .max(1000)
     .optional()
-    .describe('words to find in message bodies (1 to 1000 characters; every word must occur; whole words, case-insensitive; punctuation is literal)'),
+    .describe('1 to 1000 characters of words to find in message bodies; every word must occur, as a whole word, case-insensitive; quotes, *, -, OR and parentheses are plain text'),
 };
 
 export const pageShape = {
   before: messageId('only messages older than it (the next page of a newest-first list)').optional(),
   after: afterId('only messages newer than it; without before, the list is oldest first'),
-  limit: z.coerce.number().int().min(1).max(1000).optional().describe('an integer from 1 to 1000 (default 100)'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('an integer from 1 to 1000'),
   order: z.enum(['asc', 'desc']).optional().describe('asc (oldest first) or desc (newest first; the default unless only after is given)'),
   maxBody: z.coerce
     .number()
     .int()
     .min(0)
     .max(16 * 1024 * 1024)
-    .optional()
-    .describe('an integer from 0 to 16777216: bodies longer than this many characters are cut (bodyClipped: true); default 4096'),
+    .default(4096)
+    .describe('an integer from 0 to 16777216; bodies longer than this many characters are cut (bodyClipped: true)'),
 };
 
 export const listMessagesQuery = z.strictObject({ ...messageFilterShape, ...pageShape });
@@ -100,12 +100,12 @@ export const clearQuery = z.strictObject({
 
 export const exportQuery = z.strictObject({
   ...messageFilterShape,
-  format: z.enum(['jsonl', 'har']).optional().describe('jsonl (one message per line, as `mcp-gateway logs export` writes) or har (HTTP Archive 1.2, one entry per HTTP exchange); default jsonl'),
+  format: z.enum(['jsonl', 'har']).optional().describe('jsonl (the default: one message per line, as `mcp-gateway logs export` writes) or har (HTTP Archive 1.2, one entry per HTTP exchange)'),
   includeSecrets: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional()
-    .describe('true keeps masked headers (Authorization, Cookie, ...) in a HAR, as stored: their values stay redacted; default false leaves them out'),
+    .describe('true or false (the default); true keeps masked headers (Authorization, Cookie, ...) in a HAR as stored, their values still redacted'),
 });
 
 export const eventsQuery = z.strictObject({

@@ -21,7 +21,7 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
       responses: { 200: { description: 'A page of sessions', schema: sessionPageSchema }, 400: { ...ERROR_RESPONSES[400], ...error } },
       handle: ({ c, query }) => {
         writer.flush();
-        return c.json(listSessions(cache, { server: query.server, before: query.before, limit: query.limit ?? 100 }));
+        return c.json(listSessions(cache, { server: query.server, before: query.before, limit: query.limit }));
       },
     }),
     route({

@@ -75,8 +75,10 @@ export function describeFailure(schema: z.ZodObject, error: z.ZodError, raw: Rec
   const expected = descriptionOf(schema.shape[name] as z.ZodType | undefined);
   const nested = issue.path.length > 1 ? issue.path.map(String).join('.') : name;
   if (!expected || issue.path.length > 1) return `${nested}: ${issue.message}`;
-  if (raw[name] === undefined) return `${name} is required: ${expected}`;
-  return `${name} must be ${expected} (got ${show(raw[name])})`;
+  // The description's first clause says what a value must be; the rest documents it.
+  const must = expected.split(';')[0] as string;
+  if (raw[name] === undefined) return `${name} is required: ${must}`;
+  return `${name} must be ${must} (got ${show(raw[name])})`;
 }
 
 function parseQuery(c: Context, schema: z.ZodObject): unknown {
