@@ -13,7 +13,7 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
   const sessions = useQuery({ queryKey: ['sessions', 'filter', f.server ?? null], queryFn: () => api.sessions({ server: f.server, limit: 50 }), staleTime: 5000 });
   const stats = useQuery({ queryKey: ['stats', 'methods'], queryFn: () => api.stats(), staleTime: 10_000 });
   const methods = [...new Set((stats.data?.rows ?? []).map((r) => r.method).filter((m): m is string => m !== null))].sort();
-  const serverNames = [...new Set([...servers.map((s) => s.name), ...(stats.data?.rows ?? []).map((r) => r.server)])].sort();
+  const serverNames = [...new Set([...servers.map((s) => s.name), ...(stats.data?.rows ?? []).map((r) => r.server), ...(f.server ? [f.server] : [])])].sort();
   const [method, setMethod] = useState(f.method ?? '');
   useEffect(() => setMethod(f.method ?? ''), [f.method]);
   const set = (patch: Partial<TrafficView['filter']>): void => onChange({ filter: { ...f, ...patch } });

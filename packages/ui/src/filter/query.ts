@@ -26,6 +26,8 @@ export interface CompiledQuery {
   predicate: (row: Row) => boolean;
   /** Whether the predicate narrows beyond apiParams (so an export holds more than the table). */
   clientOnly: boolean;
+  /** Whether the predicate reads `target` (a tool: term), which answers only have once their request is known. */
+  usesTarget: boolean;
   /** Full-text words (the API matches them; the browser cannot, as rows keep no body). */
   text: string | null;
   problems: string[];
@@ -215,6 +217,7 @@ export function compileQuery(structured: StructuredFilter, text: string): Compil
     apiParams,
     predicate,
     clientOnly,
+    usesTarget: terms.some((term) => term.type === 'field' && term.key === 'tool'),
     text: textValue,
     problems,
     key: JSON.stringify([structured, terms]),

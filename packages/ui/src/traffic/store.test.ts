@@ -192,3 +192,32 @@ describe('TrafficStore.resolveTargets', () => {
     expect(asked).toEqual([1]);
   });
 });
+
+describe('TrafficStore with a tool: filter', () => {
+  const call = (i: number, tool: string, isError = false): MessageListItem[] => [
+    record(2 * i - 1, { jsonrpcId: i, pairedId: 2 * i, body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: tool } }) }),
+    record(2 * i, { kind: 'response', direction: 'server_to_client', jsonrpcId: i, pairedId: 2 * i - 1, isError, body: '{}' }),
+  ];
+
+  it('keeps an answer whose request comes on the next older page', async () => {
+    const all = [...call(1, 'a'), ...call(2, 'b'), ...call(3, 'a')];
+    const store = new TrafficStore(compileQuery({}, 'tool:a'), new FakeFeed(), fakeApi(all).list, { schedule: now, pageSize: 1 });
+    store.start();
+    await settle();
+    expect(store.getSnapshot().rows.map((r) => r.id)).toEqual([1, 2, 5, 6]);
+  });
+
+  it('reads the request of answers the filter alone would never name (errors only)', async () => {
+    const all = [...call(1, 'a', true), ...call(2, 'b', true)];
+    const byId = new Map(all.map((r) => [r.id, r]));
+    const errorsOnly = (params: ApiParams) => fakeApi(all.filter((r) => r.isError)).list(params);
+    const store = new TrafficStore(compileQuery({}, 'status:error tool:a'), new FakeFeed(), errorsOnly, {
+      schedule: now,
+      getMessage: async (id) => ({ message: byId.get(id) as MessageListItem, pair: null, exchange: null, related: [] }),
+    });
+    store.start();
+    await settle();
+    await settle();
+    expect(store.getSnapshot().rows.map((r) => [r.id, r.target])).toEqual([[2, 'a']]);
+  });
+});

@@ -125,6 +125,7 @@ export class TrafficStore {
         if (!record || this.byId.has(record.id)) continue;
         this.noteTarget(record);
         const row = toRow(record, this.knownTarget(record));
+        if (this.deferred(row)) continue;
         if (this.query.predicate(row)) older.push(row);
       }
       this.olderCursor = page.next && 'before' in page.next ? page.next.before : null;
@@ -139,7 +140,9 @@ export class TrafficStore {
         added += older.length;
       }
       this.snapshot = { ...this.snapshot, rows: this.rows, hasOlder: this.olderCursor !== null };
+      added += this.adoptOrphans();
     }
+    this.resolveOrphans();
   }
 
   /**
@@ -147,29 +150,98 @@ export class TrafficStore {
    * API does not carry it): reads those requests, a few at a time.
    */
   resolveTargets(rows: readonly Row[]): void {
+    const wanted = rows.filter((row) => row.target === null && isAnswer(row) && row.pairedId !== null && hasTarget(row.method)).map((row) => row.pairedId as number);
+    this.askTargets(wanted);
+  }
+
+  /**
+   * With a tool: filter, an answer can only be judged once its request's
+   * tool is known. Such answers wait here, by request id, until the request
+   * is seen (usually the next older page) or read.
+   */
+  private readonly orphans = new Map<number, Row>();
+
+  private deferred(row: Row): boolean {
+    if (!this.query.usesTarget || row.target !== null || !isAnswer(row) || row.pairedId === null || !hasTarget(row.method)) return false;
+    this.orphans.set(row.pairedId, row);
+    return true;
+  }
+
+  /** Judges the waiting answers whose request's tool is now known; returns how many were added. */
+  private adoptOrphans(): number {
+    let added = 0;
+    for (const [requestId, orphan] of this.orphans) {
+      const target = this.targets.get(requestId);
+      if (target === undefined) continue;
+      this.orphans.delete(requestId);
+      const row = { ...orphan, target };
+      if (!this.byId.has(row.id) && this.query.predicate(row)) {
+        this.insert(row);
+        added++;
+      }
+    }
+    return added;
+  }
+
+  /** Reads the requests of answers still waiting (their request lies outside what the filter loads). */
+  private resolveOrphans(): void {
+    this.askTargets([...this.orphans.keys()]);
+  }
+
+  private askTargets(requestIds: number[]): void {
     if (!this.getMessage) return;
-    const wanted = rows
-      .filter((row) => row.target === null && isAnswer(row) && row.pairedId !== null && hasTarget(row.method) && !this.asked.has(row.pairedId))
-      .slice(0, 20);
-    for (const row of wanted) {
-      const requestId = row.pairedId as number;
-      this.asked.add(requestId);
-      this.getMessage(requestId)
-        .then((detail) => {
+    const getMessage = this.getMessage;
+    const wanted = requestIds.filter((id) => !this.asked.has(id) && !this.targets.has(id)).slice(0, 50);
+    for (const requestId of wanted) this.asked.add(requestId);
+    const next = async (): Promise<void> => {
+      for (let requestId = wanted.shift(); requestId !== undefined; requestId = wanted.shift()) {
+        try {
+          const detail = await getMessage(requestId);
           if (this.disposed) return;
           const target = targetOf(detail.message.method, detail.message.body);
-          if (target === null) return;
-          this.targets.set(requestId, target);
-          const current = this.byId.get(row.id);
-          const index = this.indexOf(row.id);
-          if (!current || index === -1) return;
-          const updated = { ...current, target };
-          this.rows[index] = updated;
-          this.byId.set(row.id, updated);
-          this.queueEmit();
-        })
-        .catch(() => undefined);
+          if (target !== null) this.learnTarget(requestId, target);
+        } catch {
+          // gone (cleared): nothing to name
+        }
+      }
+    };
+    // A few at a time, so a screenful of names does not queue behind itself; then the next batch of waiting answers.
+    const workers = Array.from({ length: Math.min(4, wanted.length) }, () => next());
+    if (workers.length) void Promise.all(workers).then(() => !this.disposed && this.resolveOrphans());
+  }
+
+  private learnTarget(requestId: number, target: string): void {
+    this.targets.set(requestId, target);
+    const answerId = this.byId.get(requestId)?.pairedId;
+    // Answers in the table that lacked the name.
+    const candidates = answerId !== undefined && answerId !== null ? [answerId] : this.answersOf(requestId);
+    for (const id of candidates) {
+      const current = this.byId.get(id);
+      const index = this.indexOf(id);
+      if (!current || index === -1 || current.target !== null) continue;
+      const updated = { ...current, target };
+      this.rows[index] = updated;
+      this.byId.set(id, updated);
     }
+    this.adoptOrphans();
+    this.queueEmit();
+  }
+
+  /** Ids of loaded answers to a request (their ids are above it; usually right after). */
+  private answersOf(requestId: number): number[] {
+    const out: number[] = [];
+    let lo = 0;
+    let hi = this.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.rows[mid] as Row).id <= requestId) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.rows.length && i < lo + 2000; i++) {
+      const row = this.rows[i] as Row;
+      if (row.pairedId === requestId && isAnswer(row)) out.push(row.id);
+    }
+    return out;
   }
 
   private async loadInitial(): Promise<void> {
@@ -208,8 +280,10 @@ export class TrafficStore {
       if (record.pairedId !== null && isAnswer(record)) {
         row.pair = { id: record.pairedId, kind: 'request', durationMs: record.durationMs, isError: false };
       }
-      if (this.query.predicate(row)) this.insert(row);
+      if (!this.deferred(row) && this.query.predicate(row)) this.insert(row);
     }
+    this.adoptOrphans();
+    this.resolveOrphans();
     // Full-text search runs in the database: ask it what of the new messages matches.
     if (this.query.text !== null && newest > this.scanAfter) void this.catchUp(newest);
     this.trim();
@@ -230,12 +304,15 @@ export class TrafficStore {
         for (const record of page.messages) {
           after = Math.max(after, record.id);
           if (this.byId.has(record.id)) continue;
+          this.noteTarget(record);
           const row = toRow(record, this.knownTarget(record));
-          if (this.query.predicate(row)) this.insert(row);
+          if (!this.deferred(row) && this.query.predicate(row)) this.insert(row);
         }
+        this.adoptOrphans();
         if (!page.hasMore) break;
       }
       this.scanAfter = Math.max(after, newest);
+      this.resolveOrphans();
       this.trim();
       this.queueEmit();
     } catch {
