@@ -28,12 +28,13 @@ export class BodyCollector {
     const room = this.maxBytes - this.headBytes;
     if (room > 0) {
       const part = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
-      this.head.push(Buffer.from(part));
+      // Views, not copies: the stream hands over each chunk and never reuses it.
+      this.head.push(Buffer.from(part.buffer, part.byteOffset, part.byteLength));
       this.headBytes += part.byteLength;
       if (part.byteLength === chunk.byteLength) return;
       chunk = chunk.subarray(room);
     }
-    this.tail.push(Buffer.from(chunk));
+    this.tail.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.tailBytes += chunk.byteLength;
     while (this.tail.length > 1 && this.tailBytes - (this.tail[0]?.byteLength ?? 0) >= TAIL_BYTES) {
       this.tailBytes -= this.tail.shift()?.byteLength ?? 0;

@@ -3,6 +3,13 @@ import type { JsonRpcId } from '../types.js';
 
 /** Reads a request body, up to `limit` bytes. */
 export async function readBody(raw: Request, limit: number): Promise<Buffer | null | 'too-large'> {
+  if (raw.method === 'GET' || raw.method === 'HEAD') return null;
+  const declared = Number(raw.headers.get('content-length') ?? Number.NaN);
+  if (Number.isInteger(declared)) {
+    if (declared > limit) return 'too-large';
+    // With a known length, one read: no web-stream iteration per chunk (the common case, and much cheaper).
+    return declared === 0 ? null : Buffer.from(await raw.arrayBuffer());
+  }
   if (!raw.body) return null;
   const chunks: Buffer[] = [];
   let size = 0;

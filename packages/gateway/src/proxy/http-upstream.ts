@@ -13,13 +13,41 @@ export interface HttpProxyOptions {
   /** Request bodies larger than this get 413 instead of being forwarded. */
   maxRequestBytes: number;
   /** How much of one message the recorder keeps in memory to parse it; the rest is streamed past. */
-  maxCaptureBytes: number;
+  /** How much of one message the recorder holds to classify it (read per request). */
+  maxCaptureBytes: () => number;
   /** Request headers meant for the gateway itself, never forwarded. */
   gatewayHeaders: ReadonlySet<string>;
   /** For a 401/403: rewrites `resource_metadata` in WWW-Authenticate to the gateway's metadata URL. */
   rewriteChallenge?: (server: string, upstreamUrl: URL, value: string) => string;
   /** For a legacy SSE stream: rewrites what the client receives (its endpoint event). */
   rewriteEvents?: (upstreamUrl: URL, capture: ExchangeCapture) => ClientRewrite;
+}
+
+/** JSON answers up to this size are read whole and sent in one write, the common case made cheap. */
+const SMALL_BODY_BYTES = 1024 * 1024;
+
+async function answerWhole(
+  upstream: Dispatcher.ResponseData,
+  signal: AbortSignal,
+  capture: ExchangeCapture,
+  headers: Headers,
+  maxCaptureBytes: number,
+): Promise<Response> {
+  let body: ArrayBuffer;
+  try {
+    body = await upstream.body.arrayBuffer();
+  } catch (error) {
+    if (signal.aborted) {
+      capture.clientAborted('client disconnected');
+      return new Response(null, { status: 499 });
+    }
+    const message = `upstream body failed: ${describeUpstreamFailure(error)}`;
+    capture.finish(message);
+    return jsonRpcErrorResponse(502, jsonRpcError(null, message));
+  }
+  capture.serverBody(collect(Buffer.from(body), maxCaptureBytes));
+  capture.finish();
+  return new Response(body.byteLength === 0 ? null : body, { status: upstream.statusCode, headers });
 }
 
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
@@ -59,7 +87,7 @@ export async function proxyToHttpUpstream(
     path: url.pathname + url.search,
     requestHeaders: flatHeaders(raw.headers),
   });
-  if (body) capture.clientBody(collect(body, options.maxCaptureBytes));
+  if (body) capture.clientBody(collect(body, options.maxCaptureBytes()));
 
   let configured: Record<string, string> | undefined;
   try {
@@ -110,7 +138,11 @@ export async function proxyToHttpUpstream(
     capture.finish();
     return new Response(null, { status: upstream.statusCode, headers: outgoing });
   }
-  const tee = { source: nodeSource(upstream.body), signal: raw.signal, capture, maxCaptureBytes: options.maxCaptureBytes };
+  const declared = Number(upstream.headers['content-length'] ?? Number.NaN);
+  if (!streaming && Number.isInteger(declared) && declared <= SMALL_BODY_BYTES) {
+    return answerWhole(upstream, raw.signal, capture, outgoing, options.maxCaptureBytes());
+  }
+  const tee = { source: nodeSource(upstream.body), signal: raw.signal, capture, maxCaptureBytes: options.maxCaptureBytes() };
   const rewrite = streaming && options.rewriteEvents ? options.rewriteEvents(upstreamUrl, capture) : undefined;
   const streamKind = overrides || rewrite ? 'legacy-sse' : raw.method === 'GET' ? 'get-sse' : 'post-sse';
   const stream = streaming ? teeEvents({ ...tee, stream: streamKind, ...(rewrite ? { rewrite } : {}) }) : teeBody(tee);

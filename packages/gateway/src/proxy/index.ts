@@ -16,8 +16,12 @@ export interface ProxyOptions {
   baseUrl: () => string;
   /** Request bodies larger than this get 413 instead of being forwarded. */
   maxRequestBytes?: number;
-  /** How much of one message the recorder keeps in memory to parse it. */
-  maxCaptureBytes?: number;
+  /**
+   * How much of one message the recorder holds to classify it. Beyond the
+   * stored cap only the head and a 64 KiB tail matter (the id of an SDK
+   * response is at its end), so this follows the cap, read per request.
+   */
+  maxCaptureBytes?: () => number;
   /** A stdio session idle this long is closed (its process stopped). */
   stdioIdleMs?: number;
 }
@@ -33,7 +37,7 @@ export function createProxy(options: ProxyOptions): Proxy {
   // event streams idle for hours. A client that gives up aborts the request.
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
   const maxRequestBytes = options.maxRequestBytes ?? 64 * 1024 * 1024;
-  const maxCaptureBytes = options.maxCaptureBytes ?? 16 * 1024 * 1024;
+  const maxCaptureBytes = options.maxCaptureBytes ?? (() => options.registry.settings().maxBodyBytes + 64 * 1024);
   const bridge = new BridgeSessions({ recorder: options.recorder, log: options.log, maxRequestBytes, maxCaptureBytes, idleMs: options.stdioIdleMs, dispatcher });
   // A bridged server whose entry changed or went away: its running sessions are stale.
   let known = new Map(options.registry.list().map((s) => [s.name, JSON.stringify(s.entry)]));

@@ -19,7 +19,11 @@ describe('classifyHeader', () => {
     },
   );
 
-  it.each(['content-type', 'accept', 'user-agent', 'mcp-protocol-version', 'keep-alive', 'x-request-id'])(
+  it.each(['content-type', 'accept', 'mcp-protocol-version', 'keep-alive', 'traceparent'])('keeps the structural header %s unscanned', (name) => {
+    expect(classifyHeader(name)).toBe('keep');
+  });
+
+  it.each(['user-agent', 'x-request-id', 'mcp-name', 'mcp-param-region'])(
     'scans %s',
     (name) => {
       expect(classifyHeader(name)).toBe('scan');

@@ -16,11 +16,22 @@ const DENY_SUBSTRINGS = ['token', 'secret', 'key', 'auth', 'session', 'password'
  */
 const KEEP = new Set(['www-authenticate', 'proxy-authenticate', 'mcp-session-id']);
 
+/**
+ * Protocol metadata, not payload: their values are content types, lengths,
+ * dates, versions and trace ids. Running every token rule over them on every
+ * request cost more than the rest of header redaction together.
+ */
+const STRUCTURAL = new Set([
+  'accept', 'accept-encoding', 'accept-language', 'cache-control', 'connection', 'content-encoding', 'content-length',
+  'content-type', 'date', 'etag', 'host', 'keep-alive', 'last-event-id', 'mcp-method', 'mcp-protocol-version', 'pragma',
+  'retry-after', 'traceparent', 'tracestate', 'transfer-encoding', 'vary', 'x-accel-buffering',
+]);
+
 export type HeaderClass = 'keep' | 'deny' | 'scan';
 
 export function classifyHeader(name: string): HeaderClass {
   const n = name.toLowerCase();
-  if (KEEP.has(n)) return 'keep';
+  if (KEEP.has(n) || STRUCTURAL.has(n)) return 'keep';
   if (DENY_EXACT.has(n)) return 'deny';
   for (const s of DENY_SUBSTRINGS) if (n.includes(s)) return 'deny';
   return 'scan';

@@ -64,6 +64,21 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
     return { value, rules: sortedRules(rules) };
   };
 
+  // The same header values (user agents, configured credentials) recur on every
+  // request of a session: remember the last few hundred scans.
+  const scanned = new Map<string, { value: string; rules: string[] }>();
+  const scanHeader = (value: string, rules: Set<string>): string => {
+    let hit = scanned.get(value);
+    if (!hit) {
+      const found = new Set<string>();
+      hit = { value: scanString(value, found), rules: [...found] };
+      scanned.set(value, hit);
+      if (scanned.size > 512) scanned.delete(scanned.keys().next().value as string);
+    }
+    for (const rule of hit.rules) rules.add(rule);
+    return hit.value;
+  };
+
   const headers = (h: Record<string, string>): Redacted<Record<string, string>> => {
     if (mode === 'off') return { value: { ...h }, rules: [] };
     const rules = new Set<string>();
@@ -79,7 +94,7 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
         if (masked !== value) rules.add('header');
         return masked;
       }
-      return scanString(value, rules);
+      return scanHeader(value, rules);
     };
     const entries = Object.entries(h).map(([name, value]): [string, unknown] => [name, one(name, value)]);
     // fromEntries: a header literally named `__proto__` stays an own property.

@@ -16,7 +16,7 @@ export interface BridgeSessionsOptions {
   recorder: Recorder;
   log: (message: string) => void;
   maxRequestBytes: number;
-  maxCaptureBytes: number;
+  maxCaptureBytes: () => number;
   /** A session with no request and no open stream for this long is closed. */
   idleMs?: number;
   /** The gateway's environment: the source of `${env:NAME}` and the inherited allow-list. */
@@ -43,7 +43,8 @@ export class BridgeSessions {
   }
 
   async handle(raw: Request, server: ResolvedServer): Promise<Response> {
-    const { recorder, maxRequestBytes, maxCaptureBytes } = this.options;
+    const { recorder, maxRequestBytes } = this.options;
+    const maxCaptureBytes = this.options.maxCaptureBytes();
     const body = await readBody(raw, maxRequestBytes);
     if (body === 'too-large') {
       return jsonRpcErrorResponse(413, jsonRpcError(null, `Request body exceeds the gateway's limit of ${maxRequestBytes} bytes (server "${server.name}")`));
