@@ -54,8 +54,12 @@ test('export downloads the current filter as JSONL and HAR; clear asks first, th
   await saveScreenshot(page, 'clear-confirm');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(trafficRows(page).filter({ hasText: 'echo' })).toHaveCount(1);
+  // The open message goes with the clear: the pane closes instead of asking for it.
+  await trafficRows(page).filter({ hasText: 'echo' }).click();
+  await expect(page.getByRole('complementary', { name: 'Message detail' })).toBeVisible();
   await page.getByRole('button', { name: 'Clear…' }).click();
   await dialog.getByRole('button', { name: 'Clear' }).click();
+  await expect(page.getByRole('complementary', { name: 'Message detail' })).toBeHidden();
   await expect(trafficRows(page)).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'No messages match' })).toBeVisible();
 

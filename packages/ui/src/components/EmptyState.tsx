@@ -9,7 +9,7 @@ export function EmptyState({ servers }: { servers: ServerView[] | null }) {
   return (
     <div className="empty-panel onboarding">
       <h2>No traffic recorded yet</h2>
-      <p>This page shows every JSON-RPC message between your MCP clients and servers, live. Two steps to see some:</p>
+      <p>This page shows every JSON-RPC message between your MCP clients and servers, live. To see some:</p>
       <ol className="steps">
         <li className={first ? 'done' : ''}>
           <h3>1. Add the MCP server you want to watch</h3>

@@ -15,7 +15,7 @@ const PAD = { left: 52, right: 12, top: 12, bottom: 24 };
 function niceMax(value: number): number {
   if (value <= 0) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  const step = [1, 2, 2.5, 5, 10].find((s) => s * magnitude >= value) ?? 10;
+  const step = [1, 2, 4, 6, 8, 10].find((s) => s * magnitude >= value) ?? 10;
   return step * magnitude;
 }
 
@@ -67,7 +67,7 @@ export function TimeChart({ title, starts, series, kind, format }: {
           <g key={v}>
             <line className="grid-line" x1={PAD.left} x2={width - PAD.right} y1={y(v)} y2={y(v)} />
             <text className="axis-label" x={PAD.left - 6} y={y(v) + 4} textAnchor="end">
-              {format(v)}
+              {v === 0 ? '0' : format(v)}
             </text>
           </g>
         ))}
@@ -95,8 +95,15 @@ export function TimeChart({ title, starts, series, kind, format }: {
           })}
         {kind === 'lines' &&
           series.map((s) => {
-            const points = s.values.map((v, i) => (v === null ? null : `${x(i) + bw / 2},${y(v)}`)).filter((p): p is string => p !== null);
-            return points.length ? <polyline key={s.name} className={`line ${s.className}`} points={points.join(' ')} fill="none" /> : null;
+            const points = s.values.flatMap((v, i) => (v === null ? [] : [[x(i) + bw / 2, y(v)] as const]));
+            return (
+              <g key={s.name} className={`line ${s.className}`}>
+                {points.length > 1 && <polyline points={points.map(([px, py]) => `${px},${py}`).join(' ')} fill="none" />}
+                {points.map(([px, py]) => (
+                  <circle key={px} cx={px} cy={py} r={2.5} />
+                ))}
+              </g>
+            );
           })}
         {starts.map((start, i) => (
           <rect key={`hit-${start}`} className="hit" x={x(i)} width={bw} y={PAD.top} height={plotH} onMouseEnter={() => setHover(i)} />

@@ -109,6 +109,20 @@ export function TrafficPage() {
     return () => window.removeEventListener('keydown', onKey);
   }, [rows, view.selected, view.open, select, update]);
 
+  // A clear removes the selected message: close it rather than ask for what is gone.
+  useEffect(
+    () =>
+      feed.subscribe({
+        clear: (event) => {
+          const current = parseTrafficView(new URLSearchParams(window.location.search));
+          const row = current.selected === null ? undefined : store.get(current.selected);
+          const gone = current.selected !== null && current.selected < event.before && (event.server === null || row === undefined || row.server === event.server);
+          if (gone) update({ selected: null, open: false }, true);
+        },
+      }),
+    [feed, store, update],
+  );
+
   const servers = useQuery({ queryKey: ['servers'], queryFn: api.servers });
   const filtered = isFiltered(view);
   const empty = snapshot.status === 'ready' && snapshot.rows.length === 0 && !snapshot.hasOlder;
