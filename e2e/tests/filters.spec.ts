@@ -96,6 +96,20 @@ test('the controls and the filter bar narrow the rows, live too, and live in the
     }
     await expect(trafficRows(page).filter({ hasText: 'initialize' })).toHaveCount(0);
     await saveScreenshot(page, 'filters');
+
+    // A custom time range: from a minute ahead, nothing matches yet; back to all time, everything does.
+    await bar.fill('');
+    await bar.press('Enter');
+    await page.getByLabel('Time range').selectOption('custom');
+    const ahead = new Date(Date.now() + 60_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    await page.getByLabel('From', { exact: true }).fill(
+      `${ahead.getFullYear()}-${pad(ahead.getMonth() + 1)}-${pad(ahead.getDate())}T${pad(ahead.getHours())}:${pad(ahead.getMinutes())}:${pad(ahead.getSeconds())}`,
+    );
+    await expect(page).toHaveURL(/since=/);
+    await expect(page.getByRole('heading', { name: 'No messages match' })).toBeVisible();
+    await page.getByLabel('Time range').selectOption('');
+    await expect(trafficRows(page).first()).toBeVisible();
   } finally {
     await a.close();
     await b.close();

@@ -56,14 +56,33 @@ test('a call appears live within a second; its pair is marked, folds into one ro
     await expect(page.getByRole('complementary', { name: 'Message detail' })).toBeVisible();
     await saveScreenshot(page, 'traffic-live');
 
+    // Pause freezes the table; new messages wait and are counted.
+    const shown = await trafficRows(page).count();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await client.callTool({ name: 'echo', arguments: { text: 'while paused' } });
+    await expect(page.getByRole('button', { name: 'Resume (2 new)' })).toBeVisible();
+    expect(await trafficRows(page).count()).toBe(shown);
+    await page.getByRole('button', { name: 'Resume (2 new)' }).click();
+    await expect(trafficRows(page)).toHaveCount(shown + 2);
+
     // Fold: each answer joins its request.
     const before = await trafficRows(page).count();
     await page.getByRole('button', { name: /Fold pairs/ }).click();
     await expect(page).toHaveURL(/fold=1/);
-    await expect(trafficRows(page).filter({ hasText: 'tools/call' })).toHaveCount(2);
+    await expect(trafficRows(page).filter({ hasText: 'tools/call' })).toHaveCount(3);
     await expect(trafficRows(page).filter({ hasText: 'fail' }).getByText('error', { exact: true })).toBeVisible();
     expect(await trafficRows(page).count()).toBeLessThan(before);
     await saveScreenshot(page, 'traffic-folded');
+
+    // Dark, and at 800 px the detail pane lies over the table and still closes.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await saveScreenshot(page, 'traffic-dark');
+    await page.setViewportSize({ width: 800, height: 700 });
+    await expect(page.getByRole('button', { name: 'Close detail (Esc)' })).toBeVisible();
+    await saveScreenshot(page, 'traffic-800-detail');
+    await page.getByRole('button', { name: 'Close detail (Esc)' }).click();
+    await expect(trafficRows(page).first()).toBeVisible();
+    await saveScreenshot(page, 'traffic-800');
   } finally {
     await client.close();
   }

@@ -8,6 +8,21 @@ import { RANGES, type TrafficView } from '../filter/url.js';
 
 const KINDS: MessageKind[] = ['request', 'response', 'notification', 'error', 'invalid'];
 
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** Epoch ms to the value of an <input type="datetime-local"> (local time, seconds). */
+export function localInput(ms: number | null): string {
+  if (ms === null) return '';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function fromLocalInput(value: string): number | null {
+  if (!value) return null;
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? null : ms;
+}
+
 export function FilterControls({ view, servers, onChange }: { view: TrafficView; servers: ServerView[]; onChange(patch: Partial<TrafficView>): void }) {
   const f = view.filter;
   const sessions = useQuery({ queryKey: ['sessions', 'filter', f.server ?? null], queryFn: () => api.sessions({ server: f.server, limit: 50 }), staleTime: 5000 });
@@ -15,6 +30,11 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
   const methods = [...new Set((stats.data?.rows ?? []).map((r) => r.method).filter((m): m is string => m !== null))].sort();
   const serverNames = [...new Set([...servers.map((s) => s.name), ...(stats.data?.rows ?? []).map((r) => r.server), ...(f.server ? [f.server] : [])])].sort();
   const [method, setMethod] = useState(f.method ?? '');
+  const [custom, setCustom] = useState(view.since !== null || view.until !== null);
+  useEffect(() => {
+    if (view.since !== null || view.until !== null) setCustom(true);
+    else if (view.range !== null) setCustom(false);
+  }, [view.since, view.until, view.range]);
   useEffect(() => setMethod(f.method ?? ''), [f.method]);
   const set = (patch: Partial<TrafficView['filter']>): void => onChange({ filter: { ...f, ...patch } });
   const sessionKnown = f.session === undefined || (sessions.data?.sessions ?? []).some((s) => s.sessionId === f.session);
@@ -87,8 +107,17 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
         <span>Time</span>
         <select
           aria-label="Time range"
-          value={view.range ?? (view.since !== null || view.until !== null ? 'custom' : '')}
-          onChange={(e) => onChange(e.target.value === 'custom' ? {} : { range: e.target.value || null, since: null, until: null })}
+          value={custom ? 'custom' : (view.range ?? '')}
+          onChange={(e) => {
+            if (e.target.value === 'custom') {
+              setCustom(true);
+              // Start from the last hour, as absolute times the user can then move.
+              onChange({ range: null, since: view.since ?? Date.now() - 3_600_000, until: view.until });
+            } else {
+              setCustom(false);
+              onChange({ range: e.target.value || null, since: null, until: null });
+            }
+          }}
         >
           <option value="">All time</option>
           {Object.entries(RANGES).map(([key, { label }]) => (
@@ -96,9 +125,33 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
               {label}
             </option>
           ))}
-          {(view.since !== null || view.until !== null) && <option value="custom">Custom range</option>}
+          <option value="custom">Custom range…</option>
         </select>
       </label>
+      {custom && (
+        <>
+          <label>
+            <span>From</span>
+            <input
+              type="datetime-local"
+              aria-label="From"
+              step={1}
+              value={localInput(view.since)}
+              onChange={(e) => onChange({ range: null, since: fromLocalInput(e.target.value), until: view.until })}
+            />
+          </label>
+          <label>
+            <span>To</span>
+            <input
+              type="datetime-local"
+              aria-label="To"
+              step={1}
+              value={localInput(view.until)}
+              onChange={(e) => onChange({ range: null, since: view.since, until: fromLocalInput(e.target.value) })}
+            />
+          </label>
+        </>
+      )}
       <label className="check">
         <input type="checkbox" checked={f.errors === true} onChange={(e) => set({ errors: e.target.checked || undefined })} />
         Errors only
