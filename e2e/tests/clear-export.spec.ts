@@ -1,19 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { saveScreenshot } from '../support/artifacts.js';
-import { expect, test } from '../support/gateway.js';
+import { expect, test } from '../support/fixtures.js';
 import { addServer, connectClient } from '../support/mcp.js';
 import { collectConsoleProblems, trafficRows } from '../support/ui.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
 
-let upstream: Upstream;
-test.beforeAll(async () => {
-  upstream = await startUpstream();
-});
-test.afterAll(async () => {
-  await upstream.close();
-});
-
-test('export downloads the current filter as JSONL and HAR; clear asks first, then empties the table', async ({ page, gateway }) => {
+test('export downloads the current filter as JSONL and HAR; clear asks first, then empties the table', async ({ page, gateway, upstream }) => {
   const problems = collectConsoleProblems(page);
   await addServer(gateway, 'exp-a', upstream.url);
   await addServer(gateway, 'exp-b', upstream.url);

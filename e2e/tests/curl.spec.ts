@@ -1,22 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { saveScreenshot } from '../support/artifacts.js';
-import { expect, test } from '../support/gateway.js';
+import { expect, test } from '../support/fixtures.js';
 import { addServer, connectClient } from '../support/mcp.js';
 import { collectConsoleProblems, trafficRows } from '../support/ui.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
 
 const run = promisify(execFile);
 
-let upstream: Upstream;
-test.beforeAll(async () => {
-  upstream = await startUpstream();
-});
-test.afterAll(async () => {
-  await upstream.close();
-});
-
-test('copy as curl gives a command that, run, repeats the call through the gateway', async ({ page, context, gateway }) => {
+test('copy as curl gives a command that, run, repeats the call through the gateway', async ({ page, context, gateway, upstream }) => {
   const problems = collectConsoleProblems(page);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await addServer(gateway, 'curl', upstream.url);

@@ -1,18 +1,9 @@
 import { saveScreenshot } from '../support/artifacts.js';
-import { expect, test } from '../support/gateway.js';
+import { expect, test } from '../support/fixtures.js';
 import { addServer, connectClient } from '../support/mcp.js';
 import { collectConsoleProblems, trafficRows } from '../support/ui.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
 
-let upstream: Upstream;
-test.beforeAll(async () => {
-  upstream = await startUpstream();
-});
-test.afterAll(async () => {
-  await upstream.close();
-});
-
-test('the detail pane shows the message, its pair, its progress and the HTTP exchange, and copies the JSON', async ({ page, context, gateway }) => {
+test('the detail pane shows the message, its pair, its progress and the HTTP exchange, and copies the JSON', async ({ page, context, gateway, upstream }) => {
   const problems = collectConsoleProblems(page);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await addServer(gateway, 'detail', upstream.url);
@@ -68,7 +59,7 @@ test('the detail pane shows the message, its pair, its progress and the HTTP exc
   expect(problems).toEqual([]);
 });
 
-test('a 1 MB message opens without freezing the page: raw first, the tree on request', async ({ page, gateway }) => {
+test('a 1 MB message opens without freezing the page: raw first, the tree on request', async ({ page, gateway, upstream }) => {
   const problems = collectConsoleProblems(page);
   await addServer(gateway, 'huge', upstream.url);
   const client = await connectClient(gateway, 'huge');

@@ -1,18 +1,9 @@
 import { saveScreenshot } from '../support/artifacts.js';
-import { expect, test } from '../support/gateway.js';
+import { expect, test } from '../support/fixtures.js';
 import { addServer, connectClient } from '../support/mcp.js';
 import { collectConsoleProblems, trafficRows } from '../support/ui.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
 
-let upstream: Upstream;
-test.beforeAll(async () => {
-  upstream = await startUpstream();
-});
-test.afterAll(async () => {
-  await upstream.close();
-});
-
-test('the controls and the filter bar narrow the rows, live too, and live in the URL with a working back button', async ({ page, gateway }) => {
+test('the controls and the filter bar narrow the rows, live too, and live in the URL with a working back button', async ({ page, gateway, upstream }) => {
   const problems = collectConsoleProblems(page);
   await addServer(gateway, 'filt-a', upstream.url);
   await addServer(gateway, 'filt-b', upstream.url);

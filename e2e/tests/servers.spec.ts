@@ -1,18 +1,9 @@
 import { saveScreenshot } from '../support/artifacts.js';
-import { expect, test } from '../support/gateway.js';
+import { expect, test } from '../support/fixtures.js';
 import { connectClient, resultText } from '../support/mcp.js';
 import { collectConsoleProblems, trafficRows } from '../support/ui.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
 
-let upstream: Upstream;
-test.beforeAll(async () => {
-  upstream = await startUpstream();
-});
-test.afterAll(async () => {
-  await upstream.close();
-});
-
-test('a server added in the UI routes traffic; it can be edited and removed; stdio shows the exact command', async ({ page, gateway }) => {
+test('a server added in the UI routes traffic; it can be edited and removed; stdio shows the exact command', async ({ page, gateway, upstream }) => {
   const problems = collectConsoleProblems(page);
   await page.goto(`${gateway.url}/ui/servers`);
   await page.getByRole('button', { name: /Add (your first )?server/ }).first().click();

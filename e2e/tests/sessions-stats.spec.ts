@@ -1,18 +1,9 @@
 import { saveScreenshot } from '../support/artifacts.js';
-import { expect, test } from '../support/gateway.js';
+import { expect, test } from '../support/fixtures.js';
 import { addServer, connectClient } from '../support/mcp.js';
 import { collectConsoleProblems } from '../support/ui.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
 
-let upstream: Upstream;
-test.beforeAll(async () => {
-  upstream = await startUpstream();
-});
-test.afterAll(async () => {
-  await upstream.close();
-});
-
-test('sessions show the client, protocol, counts and a waterfall; stats show rates, percentiles and charts', async ({ page, gateway }) => {
+test('sessions show the client, protocol, counts and a waterfall; stats show rates, percentiles and charts', async ({ page, gateway, upstream }) => {
   const problems = collectConsoleProblems(page);
   await addServer(gateway, 'sess', upstream.url);
   const client = await connectClient(gateway, 'sess', 'waterfall-client');

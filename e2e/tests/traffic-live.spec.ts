@@ -1,18 +1,9 @@
 import { saveScreenshot } from '../support/artifacts.js';
-import { expect, test } from '../support/gateway.js';
+import { expect, test } from '../support/fixtures.js';
 import { addServer, connectClient } from '../support/mcp.js';
 import { collectConsoleProblems, rowFor, trafficRows } from '../support/ui.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
 
-let upstream: Upstream;
-test.beforeAll(async () => {
-  upstream = await startUpstream();
-});
-test.afterAll(async () => {
-  await upstream.close();
-});
-
-test('a call appears live within a second; its pair is marked, folds into one row, and the keyboard moves and opens', async ({ page, gateway }) => {
+test('a call appears live within a second; its pair is marked, folds into one row, and the keyboard moves and opens', async ({ page, gateway, upstream }) => {
   const problems = collectConsoleProblems(page);
   await addServer(gateway, 'live', upstream.url);
   const client = await connectClient(gateway, 'live');

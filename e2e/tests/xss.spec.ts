@@ -1,20 +1,11 @@
 import { saveScreenshot } from '../support/artifacts.js';
-import { expect, test } from '../support/gateway.js';
+import { expect, test } from '../support/fixtures.js';
 import { addServer, connectClient } from '../support/mcp.js';
 import { collectConsoleProblems, trafficRows } from '../support/ui.js';
-import { startUpstream, type Upstream } from '../support/upstream.js';
-
-let upstream: Upstream;
-test.beforeAll(async () => {
-  upstream = await startUpstream();
-});
-test.afterAll(async () => {
-  await upstream.close();
-});
 
 const PAYLOAD = `<img src=x onerror="window.__pwned=1;document.title='pwned'"></script><script>window.__pwned=2</script>`;
 
-test('markup in a message is shown as text and runs nothing', async ({ page, gateway }) => {
+test('markup in a message is shown as text and runs nothing', async ({ page, gateway, upstream }) => {
   const problems = collectConsoleProblems(page);
   await page.addInitScript(() => {
     (window as unknown as { __pwned: number }).__pwned = 0;

@@ -19,16 +19,8 @@ export interface ServerList {
   registryError: string | null;
 }
 
-/** A server as mcp.json holds it, for add and edit. */
-export interface ServerEntry {
-  type?: 'http' | 'sse' | 'stdio';
-  url?: string;
-  headers?: Record<string, string>;
-  command?: string;
-  args?: string[];
-  env?: Record<string, string>;
-  cwd?: string;
-}
+/** A server as mcp.json holds it, for add and edit: the view without what the gateway derives. */
+export type ServerEntry = Partial<Omit<ServerView, 'name' | 'proxyUrl'>>;
 
 export const api = {
   health: () => apiJson<GatewayHealth>('/health'),

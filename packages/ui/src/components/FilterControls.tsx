@@ -5,6 +5,7 @@ import type { Direction, MessageKind, ServerView } from '@mcp-gateway/gateway/ty
 import { api } from '../api/endpoints.js';
 import { shortSession } from '../format/format.js';
 import { RANGES, type TrafficView } from '../filter/url.js';
+import { Choice } from './Choice.js';
 
 const KINDS: MessageKind[] = ['request', 'response', 'notification', 'error', 'invalid'];
 
@@ -41,30 +42,25 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
 
   return (
     <div className="controls" role="group" aria-label="Filters">
-      <label>
-        <span>Server</span>
-        <select aria-label="Server" value={f.server ?? ''} onChange={(e) => set({ server: e.target.value || undefined, session: undefined })}>
-          <option value="">All servers</option>
-          {serverNames.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span>Session</span>
-        <select aria-label="Session" value={f.session ?? ''} onChange={(e) => set({ session: e.target.value || undefined })}>
-          <option value="">All sessions</option>
-          {!sessionKnown && f.session && <option value={f.session}>{shortSession(f.session)}</option>}
-          {(sessions.data?.sessions ?? []).map((s) => (
-            <option key={`${s.server}/${s.sessionId}`} value={s.sessionId}>
-              {shortSession(s.sessionId)} · {s.clientName ?? 'unknown client'}
-              {f.server ? '' : ` · ${s.server}`}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice
+        label="Server"
+        value={f.server ?? ''}
+        options={[['', 'All servers'], ...serverNames.map((name): [string, string] => [name, name])]}
+        onChange={(value) => set({ server: value || undefined, session: undefined })}
+      />
+      <Choice
+        label="Session"
+        value={f.session ?? ''}
+        options={[
+          ['', 'All sessions'],
+          ...(!sessionKnown && f.session ? [[f.session, shortSession(f.session)] as [string, string]] : []),
+          ...(sessions.data?.sessions ?? []).map((s): [string, string] => [
+            s.sessionId,
+            `${shortSession(s.sessionId)} · ${s.clientName ?? 'unknown client'}${f.server ? '' : ` · ${s.server}`}`,
+          ]),
+        ]}
+        onChange={(value) => set({ session: value || undefined })}
+      />
       <label>
         <span>Method</span>
         <input
@@ -84,50 +80,38 @@ export function FilterControls({ view, servers, onChange }: { view: TrafficView;
           ))}
         </datalist>
       </label>
-      <label>
-        <span>Kind</span>
-        <select aria-label="Kind" value={f.kind ?? ''} onChange={(e) => set({ kind: (e.target.value || undefined) as MessageKind | undefined })}>
-          <option value="">All kinds</option>
-          {KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span>Direction</span>
-        <select aria-label="Direction" value={f.direction ?? ''} onChange={(e) => set({ direction: (e.target.value || undefined) as Direction | undefined })}>
-          <option value="">Both ways</option>
-          <option value="client_to_server">client → server</option>
-          <option value="server_to_client">server → client</option>
-        </select>
-      </label>
-      <label>
-        <span>Time</span>
-        <select
-          aria-label="Time range"
-          value={custom ? 'custom' : (view.range ?? '')}
-          onChange={(e) => {
-            if (e.target.value === 'custom') {
-              setCustom(true);
-              // Start from the last hour, as absolute times the user can then move.
-              onChange({ range: null, since: view.since ?? Date.now() - 3_600_000, until: view.until });
-            } else {
-              setCustom(false);
-              onChange({ range: e.target.value || null, since: null, until: null });
-            }
-          }}
-        >
-          <option value="">All time</option>
-          {Object.entries(RANGES).map(([key, { label }]) => (
-            <option key={key} value={key}>
-              {label}
-            </option>
-          ))}
-          <option value="custom">Custom range…</option>
-        </select>
-      </label>
+      <Choice
+        label="Kind"
+        value={f.kind ?? ''}
+        options={[['', 'All kinds'], ...KINDS.map((k): [string, string] => [k, k])]}
+        onChange={(value) => set({ kind: (value || undefined) as MessageKind | undefined })}
+      />
+      <Choice
+        label="Direction"
+        value={f.direction ?? ''}
+        options={[
+          ['', 'Both ways'],
+          ['client_to_server', 'client → server'],
+          ['server_to_client', 'server → client'],
+        ]}
+        onChange={(value) => set({ direction: (value || undefined) as Direction | undefined })}
+      />
+      <Choice
+        label="Time"
+        name="Time range"
+        value={custom ? 'custom' : (view.range ?? '')}
+        options={[['', 'All time'], ...Object.entries(RANGES).map(([key, { label }]): [string, string] => [key, label]), ['custom', 'Custom range…']]}
+        onChange={(value) => {
+          if (value === 'custom') {
+            setCustom(true);
+            // Start from the last hour, as absolute times the user can then move.
+            onChange({ range: null, since: view.since ?? Date.now() - 3_600_000, until: view.until });
+          } else {
+            setCustom(false);
+            onChange({ range: value || null, since: null, until: null });
+          }
+        }}
+      />
       {custom && (
         <>
           <label>

@@ -138,42 +138,22 @@ export function compileQuery(structured: StructuredFilter, text: string): Compil
     return true;
   };
 
-  // The controls: each is exact and maps to the API.
-  const s = structured;
-  if (s.server !== undefined) {
-    setParam('server', s.server);
-    checks.push((row) => row.server === s.server);
-  }
-  if (s.session !== undefined) {
-    setParam('session', s.session);
-    checks.push((row) => row.sessionId === s.session);
-  }
-  if (s.method !== undefined) {
-    setParam('method', s.method);
-    const method = s.method;
-    checks.push((row) => matchesMethod(method, row.method));
-  }
-  if (s.kind !== undefined) {
-    setParam('kind', s.kind);
-    checks.push((row) => row.kind === s.kind);
-  }
-  if (s.direction !== undefined) {
-    setParam('direction', s.direction);
-    checks.push((row) => row.direction === s.direction);
-  }
-  if (s.errors !== undefined) {
-    setParam('errors', String(s.errors));
-    checks.push((row) => row.isError === s.errors);
-  }
-  if (s.since !== undefined) {
-    setParam('since', String(s.since));
-    const since = s.since;
-    checks.push((row) => row.timestamp >= since);
-  }
-  if (s.until !== undefined) {
-    setParam('until', String(s.until));
-    const until = s.until;
-    checks.push((row) => row.timestamp <= until);
+  // The controls: each is exact and maps to the API parameter of the same name.
+  const controls: { [K in keyof StructuredFilter]-?: (value: NonNullable<StructuredFilter[K]>) => Check } = {
+    server: (v) => (row) => row.server === v,
+    session: (v) => (row) => row.sessionId === v,
+    method: (v) => (row) => matchesMethod(v, row.method),
+    kind: (v) => (row) => row.kind === v,
+    direction: (v) => (row) => row.direction === v,
+    errors: (v) => (row) => row.isError === v,
+    since: (v) => (row) => row.timestamp >= v,
+    until: (v) => (row) => row.timestamp <= v,
+  };
+  for (const key of Object.keys(controls) as Array<keyof StructuredFilter>) {
+    const value = structured[key];
+    if (value === undefined) continue;
+    setParam(key, String(value));
+    checks.push((controls[key] as (v: typeof value) => Check)(value));
   }
 
   // The bar: positive terms of one key are alternatives.

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { StatsRow } from '@mcp-gateway/gateway/types';
 import { api } from '../api/endpoints.js';
+import { Choice } from '../components/Choice.js';
 import { TimeChart } from '../components/TimeChart.js';
 import { bytes, duration, percent } from '../format/format.js';
 import { Link } from '../router/router.js';
@@ -69,27 +70,13 @@ export function StatsPage() {
         <h1>Stats</h1>
         <p className="muted">Message counts, error rates and answer times per server and method.</p>
         <div className="controls">
-          <label>
-            <span>Time</span>
-            <select value={range} onChange={(e) => setRange(e.target.value)}>
-              {Object.entries(RANGES).map(([key, r]) => (
-                <option key={key} value={key}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span>Server</span>
-            <select value={server} onChange={(e) => setServer(e.target.value)}>
-              <option value="">All servers</option>
-              {(servers.data?.servers ?? []).map((s) => (
-                <option key={s.name} value={s.name}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Time" value={range} options={Object.entries(RANGES).map(([key, r]): [string, string] => [key, r.label])} onChange={setRange} />
+          <Choice
+            label="Server"
+            value={server}
+            options={[['', 'All servers'], ...(servers.data?.servers ?? []).map((s): [string, string] => [s.name, s.name])]}
+            onChange={setServer}
+          />
         </div>
       </div>
       <div className="charts">

@@ -1,34 +1,19 @@
 // The compact form of a message the traffic table keeps: everything a column
 // or a filter needs, no body (100,000 rows must stay small).
-import type { Direction, JsonRpcId, MessageKind, MessageRecord, PairSummary } from '@mcp-gateway/gateway/types';
+import type { MessageKind, MessageRecord, PairSummary } from '@mcp-gateway/gateway/types';
 
-export interface RowPair {
-  id: number;
-  kind: MessageKind;
-  durationMs: number | null;
-  isError: boolean;
-}
+export type RowPair = Pick<PairSummary, 'id' | 'kind' | 'durationMs' | 'isError'>;
 
-export interface Row {
-  id: number;
-  timestamp: number;
-  server: string;
-  sessionId: string | null;
-  direction: Direction;
-  kind: MessageKind;
-  method: string | null;
+/** The record's fields a column or a filter needs (no body), plus what the UI derives. */
+export type Row = Pick<
+  MessageRecord,
+  'id' | 'timestamp' | 'server' | 'sessionId' | 'direction' | 'kind' | 'method' | 'jsonrpcId' | 'pairedId' | 'relatedId' | 'durationMs' | 'httpStatus' | 'size' | 'isError'
+> & {
   /** What a call is about: the tool of tools/call, the prompt of prompts/get, the URI of resources/read. */
   target: string | null;
-  jsonrpcId: JsonRpcId | null;
-  pairedId: number | null;
-  relatedId: number | null;
-  durationMs: number | null;
-  httpStatus: number | null;
-  size: number;
-  isError: boolean;
   /** The partner's summary: for a request, its answer (status, duration). */
   pair: RowPair | null;
-}
+};
 
 /** Request methods whose params name what they act on. */
 const TARGET_PARAM: Record<string, string> = {
