@@ -108,9 +108,13 @@ function blockIds(cache: StatementCache, filter: MessageFilter, cursor: Cursor):
     .all(filter.since ?? Number.MIN_SAFE_INTEGER, filter.until ?? Number.MAX_SAFE_INTEGER, lowBlock, highBlock) as number[];
   const found: number[] = [];
   for (const block of blocks) {
-    const first = block * BLOCK_SIZE;
-    const span: Fragment = { sql: 'm.id >= ? AND m.id <= ?', params: [first, first + BLOCK_SIZE - 1] };
-    found.push(...orderedIds(cache, filter, { ...cursor, limit: cursor.limit - found.length }, [span]));
+    // One id range per block, already cut by the cursor: given two upper bounds
+    // (the cursor's and the block's) SQLite seeks on one and may scan from the wrong one.
+    const low = Math.max(block * BLOCK_SIZE, cursor.after === undefined ? 0 : cursor.after + 1);
+    const high = Math.min(block * BLOCK_SIZE + BLOCK_SIZE - 1, cursor.before === undefined ? Number.MAX_SAFE_INTEGER : cursor.before - 1);
+    const span: Fragment = { sql: 'm.id >= ? AND m.id <= ?', params: [low, high] };
+    const inBlock = { order: cursor.order, limit: cursor.limit - found.length };
+    found.push(...orderedIds(cache, filter, inBlock, [span]));
     if (found.length >= cursor.limit) break;
   }
   return found;
