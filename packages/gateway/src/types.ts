@@ -92,6 +92,8 @@ export interface ExportLine {
   method: string | null;
   jsonrpcId: JsonRpcId | null;
   pairedId: number | null;
+  /** The request a progress or cancellation message belongs to (see MessageRecord.relatedId). */
+  relatedId: number | null;
   durationMs: number | null;
   httpStatus: number | null;
   /** The JSON-RPC message as an object, or the raw text for `invalid` and truncated messages. */

@@ -18,7 +18,8 @@ async function closedPort(): Promise<number> {
 function withoutIds(jsonl: string): unknown[] {
   const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as ExportLine);
   const position = new Map(lines.map((l, i) => [l.id, i]));
-  return lines.map((l) => ({ ...l, id: position.get(l.id), pairedId: l.pairedId === null ? null : position.get(l.pairedId) }));
+  const at = (id: number | null) => (id === null ? null : position.get(id));
+  return lines.map((l) => ({ ...l, id: at(l.id), pairedId: at(l.pairedId), relatedId: at(l.relatedId) }));
 }
 
 describe('logs export --format har, logs import and server health', () => {

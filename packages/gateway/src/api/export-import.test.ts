@@ -153,7 +153,8 @@ describe('export and import', () => {
       const normalize = (jsonl: string): ExportLine[] => {
         const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as ExportLine);
         const position = new Map(lines.map((l, i) => [l.id, i]));
-        return lines.map((l) => ({ ...l, id: position.get(l.id) as number, pairedId: l.pairedId === null ? null : (position.get(l.pairedId) ?? -1) }));
+        const at = (id: number | null) => (id === null ? null : (position.get(id) ?? -1));
+        return lines.map((l) => ({ ...l, id: at(l.id) as number, pairedId: at(l.pairedId), relatedId: at(l.relatedId) }));
       };
       expect(normalize(again)).toEqual(normalize(original));
       // Derived state comes back too: errors, sessions, search.

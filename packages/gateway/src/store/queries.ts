@@ -21,6 +21,7 @@ export function toExportLine(record: MessageRecord): ExportLine {
     method: record.method,
     jsonrpcId: record.jsonrpcId,
     pairedId: record.pairedId,
+    relatedId: record.relatedId,
     durationMs: record.durationMs,
     httpStatus: record.httpStatus,
     message: messageValue(record),
