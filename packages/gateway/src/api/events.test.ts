@@ -207,3 +207,25 @@ describe('an event stream that cannot keep up', () => {
     await ended;
   });
 });
+
+describe('clears made outside the API', () => {
+  it('reach open event streams as clear events', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mcp-gateway-events-'));
+    const { sqlite } = openDatabase(':memory:');
+    const registry = new LiveRegistry({ file: join(home, 'mcp.json') });
+    const api = createApi({ registry, writer: new Writer({ sqlite }), sqlite, paths: homePaths(home), version: 'test', baseUrl: () => '', log: () => undefined });
+    try {
+      const response = await api.routes.request('/events');
+      const reader = readEventStream(response.body as ReadableStream<Uint8Array>);
+      await reader.next();
+      await reader.next(); // subscribed
+      api.cleared({ server: null, before: 42, removed: 7 });
+      const { value } = await reader.next();
+      expect(value).toMatchObject({ event: 'clear', data: JSON.stringify({ server: null, before: 42, removed: 7 }) });
+    } finally {
+      api.close();
+      registry.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { Feed } from '../publish/feed.js';
 import { MessageQueries } from '../store/message-queries.js';
 import type { MessageRow } from '../store/rows.js';
+import type { ClearEvent } from '../types.js';
 import type { ApiContext, ApiDeps } from './context.js';
 import { apiRoutes } from './routes.js';
 import { UpstreamHealth } from './upstream-health.js';
@@ -13,6 +14,8 @@ export interface Api {
   routes: Hono;
   /** Called by the writer after each flush with the messages it stored, in id order. */
   publish(rows: MessageRow[]): void;
+  /** Messages were deleted outside the API (retention pruning): tells open event streams with a `clear` event. */
+  cleared(event: ClearEvent): void;
   /** Ends open event streams (so shutdown is not held up) and aborts health checks. */
   close(): void;
 }
@@ -33,6 +36,7 @@ export function createApi(deps: ApiDeps): Api {
   return {
     routes: apiRoutes(ctx),
     publish: (rows) => feed.publishMessages(rows),
+    cleared: (event) => feed.publish({ type: 'clear', data: event }),
     close: () => {
       stopWatchingStorage();
       health.close();
