@@ -84,7 +84,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   const proxy = createProxy({ registry, recorder, log, baseUrl, stdioIdleMs: options.stdioIdleMs });
 
-  api = createApi({ registry, writer, sqlite, paths, version: VERSION, baseUrl, log });
+  api = createApi({ registry, writer, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name) });
   const app = createApp({
     // A loopback address other than the usual names (127.0.0.2, say) must still be able to reach itself.
     access: { port: () => boundPort, extraHosts: ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) ? [] : [host] },
@@ -114,7 +114,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     sqlite,
     limits: () => registry.settings().retention,
     flush: () => writer.flush(),
-    onPruned: ({ removed, reason }) => log(`retention: removed ${removed} messages (${reason})`),
+    onPruned: ({ removed, reason, before }) => {
+      log(`retention: removed ${removed} messages (${reason})`);
+      api?.cleared({ server: null, before, removed });
+    },
     onError: log,
     ...(options.retentionIntervalMs ? { intervalMs: options.retentionIntervalMs } : {}),
   });
@@ -129,9 +132,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const close = (): Promise<void> => {
     closing ??= (async () => {
       clearInterval(sweeper);
+      // Event streams never end by themselves: close them first so draining waits only for real requests.
+      api?.close();
       await drain(server as Server, options.drainMs ?? 3000);
       await pruner.stop();
-      api?.close();
       writer.close();
       sqlite.close();
       registry.close();

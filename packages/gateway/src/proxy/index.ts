@@ -29,6 +29,8 @@ export interface ProxyOptions {
 /** Everything under /s/: the upstream connections and the routes that use them. */
 export interface Proxy {
   mount(app: Hono): void;
+  /** Whether a bridged (stdio) server has a process running now. */
+  processState(server: string): 'running' | 'not-running';
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       app.post('/s/:name/message', legacy.message);
       app.get('/.well-known/oauth-protected-resource/s/:name/mcp', oauth.route);
     },
+    processState: (server) => (bridge.processes(server).length > 0 ? 'running' : 'not-running'),
     async close() {
       unsubscribe();
       await bridge.closeAll();

@@ -69,21 +69,24 @@ export class RetentionPruner {
     const { sqlite } = this.options;
     const limits = this.options.limits();
     const now = this.options.now?.() ?? Date.now();
-    const first = (sqlite.prepare('SELECT min(id) AS id FROM messages').get() as { id: number | null }).id;
-    if (first === null) return null;
+    const span = sqlite.prepare('SELECT min(id) AS first, max(id) AS last FROM messages').get() as { first: number | null; last: number | null };
+    const first = span.first;
+    if (first === null || span.last === null) return null;
     const candidates: Array<{ before: number; reason: string }> = [];
 
     const oldestKept = now - limits.maxAgeDays * 86_400_000;
     const byAge = (sqlite.prepare('SELECT min(id) AS id FROM messages WHERE timestamp >= ?').get(oldestKept) as { id: number | null }).id;
     candidates.push({ before: byAge ?? Number.MAX_SAFE_INTEGER, reason: `older than ${limits.maxAgeDays} days` });
 
-    const count = (sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+    // Ids only grow, so the id span bounds the count: skip the full count while well within the limit.
+    const bytes = (sqlite.pragma('page_count', { simple: true }) as number) * (sqlite.pragma('page_size', { simple: true }) as number);
+    const mayExceed = span.last - first + 1 > limits.maxMessages || bytes > limits.maxBytes;
+    const count = mayExceed ? (sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n : 0;
     if (count > limits.maxMessages) {
       const keepFrom = sqlite.prepare('SELECT id FROM messages ORDER BY id DESC LIMIT 1 OFFSET ?').get(limits.maxMessages - 1) as { id: number };
       candidates.push({ before: keepFrom.id, reason: `more than ${limits.maxMessages} messages` });
     }
 
-    const bytes = (sqlite.pragma('page_count', { simple: true }) as number) * (sqlite.pragma('page_size', { simple: true }) as number);
     if (bytes > limits.maxBytes && count > 0) {
       // Drop the oldest share of messages the excess represents, plus a tenth for headroom.
       const share = Math.min(1, (bytes - limits.maxBytes) / bytes + 0.1);
