@@ -22,6 +22,6 @@ describe('describeUpstream', () => {
     expect(describeUpstream(http)).toBe('https://x/mcp');
     expect(describeUpstream(http, true)).toBe('https://x/mcp [Authorization: ********]');
     const stdio: ServerView = { name: 'b', type: 'stdio', command: 'npx', args: ['-y', 'a b'], env: { K: '********' }, proxyUrl: 'p' };
-    expect(describeUpstream(stdio, true)).toBe("npx -y 'a b' (stdio, not proxied yet) [env K=********]");
+    expect(describeUpstream(stdio, true)).toBe("npx -y 'a b' (stdio) [env K=********]");
   });
 });

@@ -19,7 +19,7 @@ export function describeUpstream(view: ServerView, withDetails = false): string 
     if (view.type === 'sse') parts.push('(sse)');
   } else {
     parts.push([view.command ?? '', ...(view.args ?? [])].map(shellQuote).join(' '));
-    parts.push('(stdio, not proxied yet)');
+    parts.push('(stdio)');
   }
   if (withDetails) {
     for (const [name, value] of Object.entries(view.headers ?? {})) parts.push(`[${name}: ${value}]`);

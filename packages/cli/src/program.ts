@@ -3,6 +3,7 @@ import { EXIT_USAGE, oneLine } from './errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PORT_ENV, collectEnv, collectHeader, parseLineCount, parsePort, type GlobalOptions } from './options.js';
 import { CLI_VERSION } from './version.js';
 import type { ServerHealthOptions } from './commands/health.js';
+import type { ServerLogsOptions } from './commands/server-logs.js';
 import type { ClearLogsOptions, ExportLogsOptions } from './commands/logs.js';
 import type { TailLogsOptions } from './commands/tail.js';
 import type { AddServerOptions, ListServersOptions } from './commands/server.js';
@@ -92,7 +93,7 @@ function addServerCommands(program: Command, context: ProgramContext): void {
         '  mcp-gateway server add github https://api.githubcopilot.com/mcp/ --header "Authorization: Bearer $TOKEN"',
         '  mcp-gateway server add files --env ROOT=/tmp -- npx -y @modelcontextprotocol/server-filesystem /tmp',
         '',
-        'stdio servers are stored now; this version proxies only HTTP upstreams.',
+        'stdio servers are started by the gateway, one process per client session.',
       ].join('\n'),
     )
     .action(async (name: string, _url: unknown, _options: unknown, command: Command) => {
@@ -118,6 +119,18 @@ function addServerCommands(program: Command, context: ProgramContext): void {
     .action(async (name: string, _options: unknown, command: Command) => {
       const { removeServer } = await import('./commands/server.js');
       await removeServer({ ...command.optsWithGlobals<GlobalOptions>(), name });
+    });
+
+  server
+    .command('logs')
+    .description("what a stdio server wrote to stderr (redacted), oldest first; from the running gateway, else from logs.db")
+    .argument('<name>', 'server name')
+    .option('--session <id>', 'only this session')
+    .option('-n, --lines <count>', 'how many of the newest lines to show', parseLineCount, 200)
+    .option('-f, --follow', 'keep printing new lines')
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const { serverLogs } = await import('./commands/server-logs.js');
+      await serverLogs({ ...command.optsWithGlobals<Omit<ServerLogsOptions, 'name'>>(), name });
     });
 
   server

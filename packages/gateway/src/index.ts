@@ -12,6 +12,7 @@ export { parseExport, insertImport, type LineError } from './store/import.js';
 export { highestId } from './store/writer.js';
 export { harChunks, type HarOptions } from './api/har.js';
 export { UpstreamHealth } from './api/upstream-health.js';
+export { readStderr, type StderrQuery } from './store/stderr.js';
 export { readEventStream, type StreamEvent } from './publish/event-reader.js';
 export { MAX_IMPORT_BYTES } from './api/import.js';
 export { serverView } from './api/views.js';

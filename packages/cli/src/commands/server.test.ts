@@ -59,13 +59,13 @@ describe('server add / list / remove', () => {
     expect(JSON.parse((await runCli(home, ['server', 'list', '--json'])).stdout)).toEqual([]);
   });
 
-  it('stores a stdio server with --env, --cwd and the command after --, and says it is not proxied yet', async () => {
+  it('stores a stdio server with --env, --cwd and the command after --, and says how it will run', async () => {
     const add = await runCli(home, [
       'server', 'add', 'files', '--env', 'API_KEY=hunter2', '--env', 'MODE=a=b', '--cwd', home,
       '--', 'npx', '-y', 'some-server', '--port', '4000', '--home', '/elsewhere',
     ]);
     expect(add.code, add.stderr).toBe(0);
-    expect(add.stdout).toMatch(/later version/);
+    expect(add.stdout).toMatch(/starts this command for each client session/);
     expect(add.stdout).not.toContain('hunter2');
     expect(registry().mcpServers.files).toEqual({
       command: 'npx',

@@ -63,7 +63,7 @@ export async function addServer(options: AddServerOptions): Promise<void> {
     say(`Start the gateway with: mcp-gateway start${options.port === DEFAULT_PORT ? '' : ` --port ${options.port}`}`);
   }
   if (view.type === 'stdio') {
-    say('Note: stdio servers are stored now and proxied in a later version; until then the proxy URL answers 501.');
+    say('The gateway starts this command for each client session (stdin/stdout), and stops it when the session ends.');
   }
 }
 

@@ -9,6 +9,7 @@ import { messageRoutes } from './messages.js';
 import { metaRoutes } from './openapi.js';
 import { serverRoutes } from './servers.js';
 import { sessionRoutes } from './sessions.js';
+import { stderrRoutes } from './stderr.js';
 import type { RouteSpec } from './spec.js';
 import { mountRoutes } from './spec.js';
 import { statsRoutes } from './stats.js';
@@ -25,6 +26,7 @@ export function allRoutes(ctx: ApiContext): RouteSpec[] {
   const routes: RouteSpec[] = [
     ...metaRoutes(health, () => routes, version),
     ...serverRoutes(ctx),
+    ...stderrRoutes(ctx),
     ...messageRoutes(ctx),
     ...sessionRoutes(ctx),
     ...statsRoutes(ctx),
