@@ -11,11 +11,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type BrowserContext } from '@playwright/test';
 import { CLI_MAIN, REPO_ROOT } from './paths.js';
 
 export interface Gateway {
@@ -26,6 +26,10 @@ export interface Gateway {
   home: string;
   /** Everything the gateway process printed so far (stdout + stderr, tail-bounded). */
   logs: () => string;
+  /** The API token (from <home>/token). */
+  token: string;
+  /** Headers that carry the token, for direct API calls from tests. */
+  auth: Record<string, string>;
 }
 
 export interface StartGatewayOptions {
@@ -117,7 +121,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
       );
     }
     try {
-      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      const token = await readFile(path.join(home, 'token'), 'utf8').then((t) => t.trim()).catch(() => '');
+      const res = await fetch(`${url}/api/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) break;
       lastProblem = `GET /api/health answered ${res.status}`;
     } catch (err) {
@@ -130,22 +135,37 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     await sleep(100);
   }
 
-  return { url, port, home, logs: () => output, process: child, stop };
+  const token = (await readFile(path.join(home, 'token'), 'utf8')).trim();
+  return { url, port, home, token, auth: { authorization: `Bearer ${token}` }, logs: () => output, process: child, stop };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no test-scoped fixtures
-export const test = base.extend<{}, { gateway: Gateway }>({
+/** Puts the token where the UI keeps it, as opening the printed `/ui/#token=...` link would. */
+export async function authorize(context: BrowserContext, gateway: Pick<Gateway, 'url' | 'token'>): Promise<void> {
+  // Only on that gateway's origin: a test may open other gateways, with tokens of their own.
+  await context.addInitScript(
+    ({ origin, token }) => {
+      if (window.location.origin === origin) window.localStorage.setItem('mcp-gateway-token', token);
+    },
+    { origin: gateway.url, token: gateway.token },
+  );
+}
+
+export const test = base.extend<{ context: BrowserContext }, { gateway: Gateway }>({
   gateway: [
     async ({}, use) => {
       const gw = await startGateway();
       try {
-        await use({ url: gw.url, port: gw.port, home: gw.home, logs: gw.logs });
+        await use({ url: gw.url, port: gw.port, home: gw.home, token: gw.token, auth: gw.auth, logs: gw.logs });
       } finally {
         await gw.stop();
       }
     },
     { scope: 'worker', timeout: 30_000 },
   ],
+  context: async ({ context, gateway }, use) => {
+    await authorize(context, gateway);
+    await use(context);
+  },
 });
 
 export { expect };

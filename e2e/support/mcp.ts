@@ -7,7 +7,7 @@ import type { Gateway } from './gateway.js';
 export async function addServer(gateway: Gateway, name: string, url: string): Promise<void> {
   const response = await fetch(`${gateway.url}/api/servers`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...gateway.auth, 'content-type': 'application/json' },
     body: JSON.stringify({ name, url }),
   });
   if (response.status !== 201) throw new Error(`adding ${name} answered ${response.status}: ${await response.text()}`);

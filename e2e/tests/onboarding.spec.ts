@@ -14,7 +14,7 @@ test.afterAll(async () => {
 test('a new user is taught the first steps, in light and dark, at 1280 and 800 px', async ({ page }) => {
   const problems = collectConsoleProblems(page);
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(`${fresh.url}/ui/`);
+  await page.goto(`${fresh.url}/ui/#token=${fresh.token}`);
   await expect(page.getByRole('heading', { name: 'No traffic recorded yet' })).toBeVisible();
   await expect(page.getByRole('heading', { name: /Add the MCP server you want to watch/ })).toBeVisible();
   await expect(page.getByRole('heading', { name: /Point your client at the gateway's proxy URL/ })).toBeVisible();

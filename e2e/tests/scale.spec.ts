@@ -32,7 +32,7 @@ test('100,000 live messages: all arrive once, the DOM stays small, and scrolling
 
   // Imported messages are published live, faster than one stream may buffer: the page must resume without gaps or doubles.
   const body = bulkExport(CALLS, Date.now() - CALLS * 10);
-  const imported = await fetch(`${gateway.url}/api/import`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+  const imported = await fetch(`${gateway.url}/api/import`, { method: 'POST', headers: { ...gateway.auth, 'content-type': 'application/x-ndjson' }, body });
   expect(imported.status).toBe(200);
   await expect(page.locator('.status-line')).toContainText('100,000 messages', { timeout: 45_000 });
 

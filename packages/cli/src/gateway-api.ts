@@ -13,14 +13,25 @@ export class GatewayRefused extends CliError {
   }
 }
 
+/** Where the running gateway is and the token its API wants (`findRunningGateway` gives both). */
+export interface GatewayTarget {
+  url: string;
+  token: string;
+}
+
+export function authorization(gateway: GatewayTarget): Record<string, string> {
+  return { authorization: `Bearer ${gateway.token}` };
+}
+
 /** One JSON request to the running gateway's API; network and API failures become one-line CLI errors. */
-export async function callGateway<T>(baseUrl: string, method: string, path: string, init: { body?: string; timeoutMs?: number } = {}): Promise<T> {
+export async function callGateway<T>(gateway: GatewayTarget, method: string, path: string, init: { body?: string; timeoutMs?: number } = {}): Promise<T> {
+  const baseUrl = gateway.url;
   let response: Response;
   try {
     response = await fetch(`${baseUrl}/api${path}`, {
       method,
       body: init.body,
-      headers: init.body === undefined ? {} : { 'content-type': 'application/x-ndjson' },
+      headers: { ...authorization(gateway), ...(init.body === undefined ? {} : { 'content-type': 'application/x-ndjson' }) },
       signal: AbortSignal.timeout(init.timeoutMs ?? 60_000),
     });
   } catch (error) {

@@ -6,10 +6,15 @@ import type { Api } from './api/index.js';
 import { apiError } from './api/routes.js';
 import type { Proxy } from './proxy/index.js';
 import { securityHeaders } from './security/headers.js';
+import { requireToken } from './security/token.js';
 import { hostOriginGuard, type HostOriginOptions } from './security/host-origin.js';
 
 export interface AppOptions {
   access: HostOriginOptions;
+  /** The API token: every /api call must present it. */
+  token: string;
+  /** A request was refused for a missing or wrong token. */
+  onTokenFailure?: (reason: string) => void;
   proxy: Proxy;
   api: Api;
   /** Folder of the built UI (packages/ui/dist). */
@@ -24,6 +29,9 @@ export function createApp(options: AppOptions): Hono {
   app.use('*', hostOriginGuard(options.access));
 
   options.proxy.mount(app);
+  const guard = requireToken({ token: options.token, ...(options.onTokenFailure ? { onFailure: options.onTokenFailure } : {}) });
+  app.use('/api', guard);
+  app.use('/api/*', guard);
   app.route('/api', options.api.routes);
   mountUi(app, options.uiDir);
   app.get('/', (c) => c.redirect('/ui/'));

@@ -20,14 +20,20 @@ afterEach(async () => {
 
 describe('startGateway', () => {
   it('refuses a non-loopback address', async () => {
-    await expect(startGateway({ home: home(), host: '0.0.0.0', port: 0, log: quiet })).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0/);
+    const saved = process.env.MCP_GATEWAY_TOKEN;
+    delete process.env.MCP_GATEWAY_TOKEN;
+    try {
+      await expect(startGateway({ home: home(), host: '0.0.0.0', port: 0, log: quiet })).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0 without MCP_GATEWAY_TOKEN/);
+    } finally {
+      if (saved !== undefined) process.env.MCP_GATEWAY_TOKEN = saved;
+    }
   });
 
   it('answers on another loopback address it was bound to', async () => {
     const gateway = await startGateway({ home: home(), host: '127.0.0.2', port: 0, log: quiet });
     started.push(gateway);
     expect(gateway.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
-    const response = await fetch(`${gateway.url}/api/health`);
+    const response = await fetch(`${gateway.url}/api/health`, { headers: { authorization: `Bearer ${gateway.token}` } });
     expect(response.status).toBe(200);
   });
 

@@ -13,6 +13,7 @@ import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeIn
 import { LiveRegistry } from './registry/registry.js';
 import { redactorsFor } from './redact/per-server.js';
 import { isLoopbackHost } from './security/host-origin.js';
+import { launchToken, writeTokenFile } from './security/token.js';
 import { openDatabase } from './store/db.js';
 import { RetentionPruner } from './store/retention.js';
 import { Writer } from './store/writer.js';
@@ -29,12 +30,16 @@ export interface StartOptions {
   drainMs?: number;
   /** A stdio session idle this long has its process stopped (default 30 minutes). */
   stdioIdleMs?: number;
+  /** The API token; default MCP_GATEWAY_TOKEN, else random for this launch. */
+  token?: string;
   /** How often retention limits are enforced (default every minute). */
   retentionIntervalMs?: number;
 }
 
 export interface RunningGateway {
   url: string;
+  /** The API token (also in `<home>/token`). */
+  token: string;
   host: string;
   port: number;
   home: string;
@@ -54,9 +59,16 @@ const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const log = options.log ?? ((message: string) => process.stderr.write(`[mcp-gateway] ${message}\n`));
   const host = options.host ?? '127.0.0.1';
-  if (!isLoopbackHost(host)) {
+  let token: string;
+  let tokenFromEnvironment: boolean;
+  try {
+    ({ token, fromEnvironment: tokenFromEnvironment } = options.token ? { token: options.token, fromEnvironment: true } : launchToken());
+  } catch (error) {
+    throw new GatewayStartError((error as Error).message);
+  }
+  if (!isLoopbackHost(host) && !tokenFromEnvironment) {
     throw new GatewayStartError(
-      `Refusing to listen on ${host}: the gateway exposes recorded traffic and upstream credentials, and this version only binds loopback addresses (127.0.0.1, ::1). Use --host 127.0.0.1.`,
+      `Refusing to listen on ${host} without MCP_GATEWAY_TOKEN: anyone who can reach that address could read the recorded traffic and use the upstream credentials. Set MCP_GATEWAY_TOKEN to a long random value (every API call must then send it), or use --host 127.0.0.1.`,
     );
   }
   const paths = ensurePrivateHome(options.home);
@@ -82,12 +94,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const recorder = new Recorder({ sink: writer, redactorFor: redactorsFor(registry), maxStoredBodyBytes: () => registry.settings().maxBodyBytes });
   let boundPort = options.port ?? 3333;
   const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-  const proxy = createProxy({ registry, recorder, log, baseUrl, stdioIdleMs: options.stdioIdleMs });
+  const proxy = createProxy({ registry, recorder, log, baseUrl, token, stdioIdleMs: options.stdioIdleMs });
 
   api = createApi({ registry, writer, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name) });
   const app = createApp({
     // A loopback address other than the usual names (127.0.0.2, say) must still be able to reach itself.
-    access: { port: () => boundPort, extraHosts: ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) ? [] : [host] },
+    access: { port: () => boundPort, extraHosts: ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) ? [] : [host.includes(':') ? `[${host}]` : host] },
+    token,
+    onTokenFailure: tokenFailures(log),
     proxy,
     api,
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,
@@ -123,6 +137,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   pruner.start();
   const runtime: RuntimeInfo = { pid: process.pid, url: baseUrl(), host, port: boundPort, version: VERSION };
+  writeTokenFile(paths.token, token);
   writeRuntimeFile(paths.runtime, runtime);
 
   const sweeper = setInterval(() => recorder.pairing.sweep(performance.timeOrigin + performance.now()), 60_000);
@@ -145,7 +160,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     return closing;
   };
 
-  return { url: baseUrl(), host, port: boundPort, home: paths.dir, app, registry, writer, close };
+  return { url: baseUrl(), host, port: boundPort, home: paths.dir, token, app, registry, writer, close };
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {
@@ -162,4 +177,20 @@ async function drain(server: Server, graceMs: number): Promise<void> {
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
   await closed;
   clearTimeout(timer);
+}
+
+/** Logs refused tokens, at most once a minute: a script retrying in a loop must not flood the log. */
+function tokenFailures(log: (message: string) => void): (reason: string) => void {
+  let last = 0;
+  let quiet = 0;
+  return (reason) => {
+    const now = Date.now();
+    if (now - last < 60_000) {
+      quiet += 1;
+      return;
+    }
+    log(`refused an API request: ${reason}${quiet > 0 ? ` (and ${quiet} more since the last report)` : ''}`);
+    last = now;
+    quiet = 0;
+  };
 }

@@ -26,10 +26,14 @@ function Unauthorized() {
       <div className="empty-panel" role="alert">
         <h1>Not authorized</h1>
         <p>
-          The gateway refused this page's requests. Open the link the gateway printed when it started (it looks like{' '}
-          <code>{window.location.origin}/ui/?token=…</code>); it signs this browser in.
+          The gateway refused this page's requests: they need its token. Open the link the gateway printed when it started (it looks like{' '}
+          <code>{window.location.origin}/ui/#token=…</code>); it signs this browser in.
         </p>
-        <p className="muted">Lost it? Restart the gateway, or run it again in your terminal to see the link.</p>
+        <p className="muted">
+          Lost it? The token is in the file <code>token</code> in the gateway's home folder (by default <code>~/.mcp-gateway/token</code>); open{' '}
+          <code>{window.location.origin}/ui/#token=</code> followed by it. The gateway makes a new token each time it starts, unless{' '}
+          <code>MCP_GATEWAY_TOKEN</code> sets one.
+        </p>
       </div>
     </main>
   );

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError } from './api/client.js';
+import { ApiError, adoptTokenFromLocation } from './api/client.js';
 import { App } from './App.js';
 import { LiveFeed } from './live/feed.js';
 import { FeedProvider } from './live/context.js';
@@ -18,6 +18,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+// Before the first request: the printed link carries the token in its fragment.
+adoptTokenFromLocation();
 const feed = new LiveFeed();
 feed.start();
 

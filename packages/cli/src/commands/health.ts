@@ -8,7 +8,7 @@ import {
   type ServerHealth,
 } from '@mcp-gateway/gateway';
 import { CliError, UsageError } from '../errors.js';
-import { callGateway, GatewayRefused } from '../gateway-api.js';
+import { callGateway, GatewayRefused, type GatewayTarget } from '../gateway-api.js';
 import { asUsageError } from '../gateway-errors.js';
 import type { GlobalOptions } from '../options.js';
 import { say } from '../output.js';
@@ -26,15 +26,15 @@ export interface ServerHealthOptions extends GlobalOptions {
 export async function serverHealth(options: ServerHealthOptions): Promise<void> {
   const paths = homePaths(resolveHome(options.home));
   const running = await findRunningGateway(paths.runtime);
-  const health = running ? await fromGateway(running.url, options.name) : await checkHere(paths.registry, options.name);
+  const health = running ? await fromGateway(running, options.name) : await checkHere(paths.registry, options.name);
   if (options.json) say(JSON.stringify(health, null, 2));
   else say(describe(health));
   if (health.status === 'down') throw new CliError(`server "${health.server}" is down`, 1);
 }
 
-async function fromGateway(baseUrl: string, name: string): Promise<ServerHealth> {
+async function fromGateway(gateway: GatewayTarget, name: string): Promise<ServerHealth> {
   try {
-    return await callGateway<ServerHealth>(baseUrl, 'GET', `/servers/${encodeURIComponent(name)}/health`);
+    return await callGateway<ServerHealth>(gateway, 'GET', `/servers/${encodeURIComponent(name)}/health`);
   } catch (error) {
     if (error instanceof GatewayRefused && error.status === 404) throw new UsageError(error.apiMessage);
     throw error;

@@ -33,7 +33,7 @@ describe('logs export --format har, logs import and server health', () => {
     upstream = await startUpstream();
     gateway = await startGatewayProcess(home);
     expect((await runCli(home, ['server', 'add', 'echo', upstream.url, '--header', 'Authorization: Bearer cli-har-secret-1234'])).code).toBe(0);
-    await waitFor(async () => (await fetch(`${gateway.url}/api/servers/echo`)).ok, 2000, 'the gateway to load the server');
+    await waitFor(async () => (await fetch(`${gateway.url}/api/servers/echo`, { headers: gateway.auth })).ok, 2000, 'the gateway to load the server');
     await callEcho(`${gateway.url}/s/echo/mcp`, 'archived', { Authorization: 'Bearer cli-client-secret-5678' });
     await waitFor(async () => (await runCli(home, ['logs', 'export'])).stdout.includes('"archived"'), 5000, 'the call to be stored');
   });
@@ -109,7 +109,7 @@ describe('logs export --format har, logs import and server health', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ server: 'echo', type: 'http', status: 'up' });
 
     expect((await runCli(home, ['server', 'add', 'dead', `http://127.0.0.1:${await closedPort()}/mcp`])).code).toBe(0);
-    await waitFor(async () => (await fetch(`${gateway.url}/api/servers/dead`)).ok, 2000, 'the gateway to load the server');
+    await waitFor(async () => (await fetch(`${gateway.url}/api/servers/dead`, { headers: gateway.auth })).ok, 2000, 'the gateway to load the server');
     const down = await runCli(home, ['server', 'health', 'dead']);
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/^dead: down \(ECONNREFUSED/);

@@ -33,7 +33,7 @@ export async function importLogs(options: ImportLogsOptions): Promise<void> {
   let result: ImportResult;
   if (running) {
     try {
-      result = await callGateway<ImportResult>(running.url, 'POST', '/import', { body: text, timeoutMs: 10 * 60_000 });
+      result = await callGateway<ImportResult>(running, 'POST', '/import', { body: text, timeoutMs: 10 * 60_000 });
     } catch (error) {
       if (error instanceof GatewayRefused && error.code === 'bad_import') throw new UsageError(`${options.file}: ${error.apiMessage}`);
       throw error;

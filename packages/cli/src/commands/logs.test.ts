@@ -65,7 +65,7 @@ describe('logs export and clear', () => {
     proxyUrl = `${gateway.url}/s/echo/mcp`;
     await waitFor(
       async () => {
-        const body = (await (await fetch(`${gateway.url}/api/servers`)).json()) as { servers: { name: string }[] };
+        const body = (await (await fetch(`${gateway.url}/api/servers`, { headers: gateway.auth })).json()) as { servers: { name: string }[] };
         return body.servers.some((s) => s.name === 'echo');
       },
       2000,

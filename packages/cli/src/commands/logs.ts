@@ -17,7 +17,7 @@ import { CLI_VERSION } from '../version.js';
 
 type Database = ReturnType<typeof openDatabase>['sqlite'];
 import { CliError } from '../errors.js';
-import { callGateway } from '../gateway-api.js';
+import { callGateway, type GatewayTarget } from '../gateway-api.js';
 import { isStorageError, storageProblem } from '../gateway-errors.js';
 import { plural } from '../format.js';
 import type { GlobalOptions } from '../options.js';
@@ -102,7 +102,7 @@ export async function clearLogs(options: ClearLogsOptions): Promise<void> {
   if (running) {
     // The running gateway holds the write lock between batches; asking it to
     // clear keeps its writer from waiting on ours (and flushes its queue first).
-    removed = await clearThroughGateway(running.url, options.server);
+    removed = await clearThroughGateway(running, options.server);
   } else if (existsSync(paths.database)) {
     try {
       const { sqlite } = openDatabase(paths.database);
@@ -121,8 +121,8 @@ export async function clearLogs(options: ClearLogsOptions): Promise<void> {
   say(`Removed ${plural(removed, 'message')}${scope}${via}.`);
 }
 
-async function clearThroughGateway(baseUrl: string, server: string | undefined): Promise<number> {
+async function clearThroughGateway(gateway: GatewayTarget, server: string | undefined): Promise<number> {
   const query = server === undefined ? '' : `?server=${encodeURIComponent(server)}`;
-  const { removed } = await callGateway<{ removed: number }>(baseUrl, 'DELETE', `/messages${query}`);
+  const { removed } = await callGateway<{ removed: number }>(gateway, 'DELETE', `/messages${query}`);
   return removed;
 }

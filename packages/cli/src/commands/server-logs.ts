@@ -25,7 +25,7 @@ export async function serverLogs(options: ServerLogsOptions): Promise<void> {
       const query = new URLSearchParams({ limit: String(limit) });
       if (options.session) query.set('session', options.session);
       if (after !== undefined) query.set('after', String(after));
-      const page = await callGateway<{ lines: StderrLine[] }>(running.url, 'GET', `/servers/${encodeURIComponent(options.name)}/stderr?${query}`);
+      const page = await callGateway<{ lines: StderrLine[] }>(running, 'GET', `/servers/${encodeURIComponent(options.name)}/stderr?${query}`);
       return page.lines;
     }
     if (!existsSync(paths.database)) return [];

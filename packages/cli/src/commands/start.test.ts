@@ -38,7 +38,8 @@ describe('mcp-gateway start', () => {
   it('prints the UI and API URLs and a table of proxy URLs with secrets masked', () => {
     const out = gateway.stdout();
     expect(gateway.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(out).toMatch(new RegExp(`API\\s+${gateway.url}/api\\n`));
+    expect(out).toMatch(new RegExp(`UI\\s+${gateway.url}/ui/#token=[\\w-]{43}\\n`));
+    expect(out).toMatch(new RegExp(`API\\s+${gateway.url}/api  \\(send "Authorization: Bearer <token>"`));
     expect(out).toMatch(new RegExp(`first\\s+${gateway.url}/s/first/mcp\\s+→ ${upstream.url}`));
     expect(out).not.toContain('very-secret');
     expect(existsSync(join(home, 'gateway.json'))).toBe(true);

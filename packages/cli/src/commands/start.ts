@@ -44,8 +44,9 @@ export async function runStart(options: StartOptions): Promise<void> {
 function printBanner(gateway: RunningGateway): void {
   say(`mcp-gateway ${VERSION} running (home ${gateway.home})`);
   for (const line of table([
-    ['UI', `${gateway.url}/ui/`],
-    ['API', `${gateway.url}/api`],
+    // The token rides in the fragment: the browser never sends it to any server.
+    ['UI', `${gateway.url}/ui/#token=${gateway.token}`],
+    ['API', `${gateway.url}/api  (send "Authorization: Bearer <token>"; the token is in ${gateway.home}/token)`],
   ], '  ')) {
     say(line);
   }

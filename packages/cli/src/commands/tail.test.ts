@@ -24,7 +24,7 @@ describe('logs tail', () => {
     gateway = await startGatewayProcess(home);
     expect((await runCli(home, ['server', 'add', 'echo', upstream.url])).code).toBe(0);
     proxyUrl = `${gateway.url}/s/echo/mcp`;
-    await waitFor(async () => (await fetch(`${gateway.url}/api/servers/echo`)).ok, 2000, 'the gateway to load the server');
+    await waitFor(async () => (await fetch(`${gateway.url}/api/servers/echo`, { headers: gateway.auth })).ok, 2000, 'the gateway to load the server');
     await callEcho(proxyUrl, 'first call');
     await waitFor(async () => (await exported()).some((l) => l.kind === 'response' && l.method === 'tools/call'), 5000, 'the call to be stored');
   });

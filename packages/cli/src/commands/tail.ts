@@ -12,7 +12,7 @@ import {
   type MessageRecord,
 } from '@mcp-gateway/gateway';
 import { CliError } from '../errors.js';
-import { callGateway } from '../gateway-api.js';
+import { authorization, callGateway, type GatewayTarget } from '../gateway-api.js';
 import { isStorageError, storageProblem } from '../gateway-errors.js';
 import { formatMessageLine } from '../format.js';
 import type { GlobalOptions } from '../options.js';
@@ -41,19 +41,19 @@ export async function tailLogs(options: TailLogsOptions): Promise<void> {
     throw new CliError(`no gateway is running for ${paths.dir}; --follow shows messages as a running gateway records them (start one with: mcp-gateway start)`);
   }
   const maxBody = options.json ? WHOLE_BODY : SUMMARY_BODY;
-  const recent = running ? await recentFromGateway(running.url, options, maxBody) : recentFromDatabase(paths.database, options, maxBody);
+  const recent = running ? await recentFromGateway(running, options, maxBody) : recentFromDatabase(paths.database, options, maxBody);
   const print = (record: MessageRecord): void => say(options.json ? JSON.stringify(toExportLine(record)) : formatMessageLine(record));
   for (const record of recent.reverse()) print(record);
   if (!options.follow || !running) return;
   const newest = recent[recent.length - 1]?.id;
-  await follow(running.url, options.server, newest, maxBody, print);
+  await follow(running, options.server, newest, maxBody, print);
 }
 
-async function recentFromGateway(baseUrl: string, options: TailLogsOptions, maxBody: number): Promise<MessageRecord[]> {
+async function recentFromGateway(gateway: GatewayTarget, options: TailLogsOptions, maxBody: number): Promise<MessageRecord[]> {
   if (options.lines === 0) return [];
   const query = new URLSearchParams({ limit: String(options.lines), maxBody: String(maxBody) });
   if (options.server !== undefined) query.set('server', options.server);
-  return (await callGateway<MessagePage>(baseUrl, 'GET', `/messages?${query}`)).messages;
+  return (await callGateway<MessagePage>(gateway, 'GET', `/messages?${query}`)).messages;
 }
 
 function recentFromDatabase(file: string, options: TailLogsOptions, maxBody: number): MessageRecord[] {
@@ -74,12 +74,13 @@ function recentFromDatabase(file: string, options: TailLogsOptions, maxBody: num
 
 /** Prints live messages until interrupted; reconnects from the last id when the stream ends (it was cut off, say). */
 async function follow(
-  baseUrl: string,
+  gateway: GatewayTarget,
   server: string | undefined,
   after: number | undefined,
   maxBody: number,
   print: (record: MessageRecord) => void,
 ): Promise<void> {
+  const baseUrl = gateway.url;
   let position = after;
   for (;;) {
     const query = new URLSearchParams({ maxBody: String(maxBody) });
@@ -88,7 +89,7 @@ async function follow(
     if (position !== undefined) query.set('after', String(position));
     let response: Response;
     try {
-      response = await fetch(`${baseUrl}/api/events?${query}`, { headers: { accept: 'text/event-stream' } });
+      response = await fetch(`${baseUrl}/api/events?${query}`, { headers: { ...authorization(gateway), accept: 'text/event-stream' } });
     } catch (error) {
       throw new CliError(`the gateway at ${baseUrl} stopped answering (${(error as Error).message}); messages up to id ${position ?? 'none'} were shown`);
     }

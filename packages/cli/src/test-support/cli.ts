@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,8 @@ export function runCli(home: string, args: string[], env: NodeJS.ProcessEnv = {}
 
 export interface GatewayProcess {
   url: string;
+  /** Headers with the API token (from <home>/token). */
+  auth: Record<string, string>;
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
@@ -74,6 +76,7 @@ export function startGatewayProcess(home: string, extraArgs: string[] = []): Pro
         const url = match[1];
         resolve({
           url,
+          auth: { authorization: `Bearer ${readFileSync(join(home, 'token'), 'utf8').trim()}` },
           child,
           stdout: () => stdout,
           stderr: () => stderr,

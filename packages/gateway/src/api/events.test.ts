@@ -69,7 +69,7 @@ describe('GET /api/events', () => {
       }
     })();
 
-    const first = await readEvents(`${gateway.url}/api/events?after=${start}`, {}, (r) => r.ids.length >= 150);
+    const first = await readEvents(`${gateway.url}/api/events?after=${start}`, gateway.auth, (r) => r.ids.length >= 150);
     // Stay away while more messages are stored, then come back with what EventSource would send.
     await new Promise((resolve) => setTimeout(resolve, 100));
     const resumeFrom = first.lastEventId as string;
@@ -77,7 +77,7 @@ describe('GET /api/events', () => {
     const burstDone = burst.then(() => gateway.messages().at(-1)?.id ?? 0);
     let newest = Number.POSITIVE_INFINITY;
     void burstDone.then((id) => (newest = id));
-    const second = await readEvents(`${gateway.url}/api/events`, { 'Last-Event-ID': resumeFrom }, (r) => (r.ids.at(-1) ?? 0) >= newest);
+    const second = await readEvents(`${gateway.url}/api/events`, { ...gateway.auth, 'Last-Event-ID': resumeFrom }, (r) => (r.ids.at(-1) ?? 0) >= newest);
     await burstDone;
     await client.close();
 
@@ -93,7 +93,7 @@ describe('GET /api/events', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       await api(gateway, '/messages?server=up', { method: 'DELETE' });
     })();
-    const got = await readEvents(`${gateway.url}/api/events?server=up`, {}, (r) => r.events.some((e) => e.event === 'clear'));
+    const got = await readEvents(`${gateway.url}/api/events?server=up`, gateway.auth, (r) => r.events.some((e) => e.event === 'clear'));
     await cleared;
     expect(got.events[0]).toMatchObject({ data: null, retry: 1000 });
     expect(got.events[1]).toMatchObject({ data: null, id: String(newest) });
@@ -116,7 +116,7 @@ describe('GET /api/events', () => {
         return gateway.writer.health().ok;
       });
     })();
-    const got = await readEvents(`${gateway.url}/api/events`, {}, (r) => r.events.filter((e) => e.event === 'health').length >= 2);
+    const got = await readEvents(`${gateway.url}/api/events`, gateway.auth, (r) => r.events.filter((e) => e.event === 'health').length >= 2);
     await done;
     const health = got.events.filter((e) => e.event === 'health').map((e) => JSON.parse(e.data ?? '') as { scope: string; health: { status: string } });
     expect(health.map((h) => `${h.scope}:${h.health.status}`)).toEqual(['storage:degraded', 'storage:ok']);

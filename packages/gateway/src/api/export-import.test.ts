@@ -88,7 +88,7 @@ describe('export and import', () => {
   });
 
   const text = async (path: string): Promise<{ body: string; type: string | null; disposition: string | null }> => {
-    const response = await fetch(`${gateway.url}/api${path}`);
+    const response = await gateway.api(path);
     expect(response.status).toBe(200);
     return { body: await response.text(), type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition') };
   };
@@ -149,7 +149,7 @@ describe('export and import', () => {
       const result = conforms(importResultSchema, await api(empty, '/import', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: original }));
       const count = original.trim().split('\n').length;
       expect(result.imported).toBe(count);
-      const again = await (await fetch(`${empty.url}/api/export`)).text();
+      const again = await (await empty.api('/export')).text();
       const normalize = (jsonl: string): ExportLine[] => {
         const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as ExportLine);
         const position = new Map(lines.map((l, i) => [l.id, i]));

@@ -73,7 +73,7 @@ describe('servers API', () => {
   });
 
   it('checks health with the configured headers, caches it, and publishes changes', async () => {
-    const events = await fetch(`${gateway.url}/api/events`);
+    const events = await gateway.api('/events');
     const reader = readEventStream(events.body as ReadableStream<Uint8Array>);
     await api(gateway, '/servers/auth', { ...json({ url: upstream.url, headers: { 'X-Probe': 'probe-value' } }, 'PUT'), expect: 201 });
     const before = upstream.requests.length;

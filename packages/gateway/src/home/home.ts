@@ -13,6 +13,8 @@ export interface HomePaths {
   registry: string;
   database: string;
   runtime: string;
+  /** The API token of the running gateway (0600), for the CLI. */
+  token: string;
 }
 
 export function homePaths(dir: string): HomePaths {
@@ -21,6 +23,7 @@ export function homePaths(dir: string): HomePaths {
     registry: join(dir, 'mcp.json'),
     database: join(dir, 'logs.db'),
     runtime: join(dir, 'gateway.json'),
+    token: join(dir, 'token'),
   };
 }
 

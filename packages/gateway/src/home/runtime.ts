@@ -1,4 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { writeAtomic } from '../registry/file.js';
 
 /** What a running gateway writes to `<home>/gateway.json`, so the CLI can find it. */
@@ -8,6 +9,11 @@ export interface RuntimeInfo {
   host: string;
   port: number;
   version: string;
+}
+
+/** A gateway found running, with the token its API wants (from `<home>/token`). */
+export interface RunningInfo extends RuntimeInfo {
+  token: string;
 }
 
 export function readRuntimeFile(file: string): RuntimeInfo | null {
@@ -55,13 +61,19 @@ export function processAlive(pid: number): boolean {
  * killed leaves gateway.json behind, and its pid may since have been reused,
  * so the pid check is confirmed by asking the URL itself.
  */
-export async function findRunningGateway(runtimeFile: string, timeoutMs = 1500): Promise<RuntimeInfo | null> {
+export async function findRunningGateway(runtimeFile: string, timeoutMs = 1500): Promise<RunningInfo | null> {
   const info = readRuntimeFile(runtimeFile);
   if (!info || !processAlive(info.pid)) return null;
+  let token: string;
   try {
-    const response = await fetch(`${info.url}/api/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    token = readFileSync(join(dirname(runtimeFile), 'token'), 'utf8').trim();
+  } catch {
+    return null;
+  }
+  try {
+    const response = await fetch(`${info.url}/api/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
-    return response.ok ? info : null;
+    return response.ok ? { ...info, token } : null;
   } catch {
     return null;
   }

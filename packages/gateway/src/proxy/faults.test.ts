@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // After every fault: still answering, store intact, nothing recorded before lost.
-  const health = await fetch(`${gateway.url}/api/health`);
+  const health = await gateway.api('/health');
   expect(health.status).toBe(200);
   gateway.writer.flush();
   const db = new Database(join(gateway.home, 'logs.db'), { readonly: true });

@@ -3,6 +3,7 @@ import type { ExchangeCapture, Recorder } from '../capture/recorder.js';
 import type { ResolvedServer } from '../registry/registry.js';
 import { nodeSource, teeBody, teeEvents, type ClientRewrite } from './relay.js';
 import { expandRecord } from './stdio/env.js';
+import { tokensEqual } from '../security/token.js';
 import { collect, readBody, requestIds } from './body.js';
 import { describeUpstreamFailure, jsonRpcError, jsonRpcErrorResponse } from './errors.js';
 import { clientResponseHeaders, flatHeaders, isEventStream, upstreamRequestHeaders } from './headers.js';
@@ -17,6 +18,8 @@ export interface HttpProxyOptions {
   maxCaptureBytes: () => number;
   /** Request headers meant for the gateway itself, never forwarded. */
   gatewayHeaders: ReadonlySet<string>;
+  /** The gateway token, which is never forwarded upstream. */
+  token: string;
   /** For a 401/403: rewrites `resource_metadata` in WWW-Authenticate to the gateway's metadata URL. */
   rewriteChallenge?: (server: string, upstreamUrl: URL, value: string) => string;
   /** For a legacy SSE stream: rewrites what the client receives (its endpoint event). */
@@ -59,6 +62,13 @@ const NO_BODY_STATUSES = new Set([204, 205, 304]);
  * ever sees copies.
  */
 /** For a legacy HTTP+SSE POST: where it goes, and the session its messages belong to. */
+/** The gateway's own headers, plus Authorization when all it carries is the gateway token. */
+function withoutGatewayToken(headers: Headers, options: HttpProxyOptions): ReadonlySet<string> {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '')?.[1];
+  if (bearer === undefined || !tokensEqual(bearer, options.token)) return options.gatewayHeaders;
+  return new Set([...options.gatewayHeaders, 'authorization']);
+}
+
 export interface UpstreamOverrides {
   url: URL;
   sessionId: string;
@@ -103,7 +113,7 @@ export async function proxyToHttpUpstream(
   try {
     upstream = await request(upstreamUrl, {
       method: raw.method as Dispatcher.HttpMethod,
-      headers: upstreamRequestHeaders(raw.headers, configured, options.gatewayHeaders),
+      headers: upstreamRequestHeaders(raw.headers, configured, withoutGatewayToken(raw.headers, options)),
       body,
       signal: raw.signal,
       dispatcher: options.dispatcher,

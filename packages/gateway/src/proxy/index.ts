@@ -12,6 +12,8 @@ export interface ProxyOptions {
   registry: LiveRegistry;
   recorder: Recorder;
   log: (message: string) => void;
+  /** The API token: demanded by servers with `"requireToken": true`, never forwarded. */
+  token: string;
   /** The gateway's own base URL, for OAuth metadata that must name the gateway. */
   baseUrl: () => string;
   /** Request bodies larger than this get 413 instead of being forwarded. */
@@ -54,11 +56,12 @@ export function createProxy(options: ProxyOptions): Proxy {
     dispatcher,
     maxRequestBytes,
     maxCaptureBytes,
-    gatewayHeaders: new Set<string>(),
+    gatewayHeaders: new Set<string>(['x-mcp-gateway-token']),
+    token: options.token,
     rewriteChallenge: (name: string, upstreamUrl: URL, value: string) => oauth.rewriteChallenge(name, upstreamUrl, value),
   };
   const route = proxyRoute({ ...http, registry: options.registry, bridge, verdicts: new LegacyVerdicts() });
-  const legacy = legacyRoutes(options.registry, new LegacyPassthrough(http));
+  const legacy = legacyRoutes(options.registry, new LegacyPassthrough(http), options.token);
   return {
     mount(app) {
       app.all('/s/:name/mcp', route);

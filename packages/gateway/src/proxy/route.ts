@@ -4,9 +4,27 @@ import type { LegacyPassthrough } from './legacy/passthrough.js';
 import { speaksLegacySse, type LegacyVerdicts } from './legacy/detect.js';
 import { expandRecord } from './stdio/env.js';
 import { isInitialize } from './body.js';
+import { presentedToken, tokensEqual } from '../security/token.js';
 import { jsonRpcError, jsonRpcErrorResponse } from './errors.js';
 import { proxyToHttpUpstream, type HttpProxyOptions } from './http-upstream.js';
 import type { BridgeSessions } from './bridge/sessions.js';
+
+/**
+ * A server with `"requireToken": true` answers only clients that present the
+ * gateway token; for everyone else it is a 401 before anything is forwarded.
+ */
+export function tokenRefusal(server: ResolvedServer, headers: Headers, token: string): Response | null {
+  if (!server.entry.requireToken) return null;
+  const presented = presentedToken(headers, true);
+  if (presented !== null && tokensEqual(presented, token)) return null;
+  return jsonRpcErrorResponse(
+    401,
+    jsonRpcError(
+      null,
+      `Server "${server.name}" requires the gateway token (see <home>/token): send "X-MCP-Gateway-Token: <token>", or "Authorization: Bearer <token>" when mcp.json gives the upstream its own credentials`,
+    ),
+  );
+}
 
 export interface ProxyRouteOptions extends HttpProxyOptions {
   registry: LiveRegistry;
@@ -27,11 +45,13 @@ function unknownServer(registry: LiveRegistry, name: string): Response {
 }
 
 /** `/s/:name/sse` and `/s/:name/message`: the legacy HTTP+SSE transport, passed through. */
-export function legacyRoutes(registry: LiveRegistry, legacy: LegacyPassthrough) {
+export function legacyRoutes(registry: LiveRegistry, legacy: LegacyPassthrough, token: string) {
   const withServer = (handle: (raw: Request, server: ResolvedServer) => Promise<Response> | Response) => async (c: Context): Promise<Response> => {
     const name = c.req.param('name') ?? '';
     const server = registry.get(name);
     if (!server) return unknownServer(registry, name);
+    const refused = tokenRefusal(server, c.req.raw.headers, token);
+    if (refused) return refused;
     if (server.transport === 'stdio') {
       return jsonRpcErrorResponse(404, jsonRpcError(null, `Server "${name}" is a stdio server; connect to /s/${name}/mcp (Streamable HTTP)`));
     }
@@ -46,6 +66,8 @@ export function proxyRoute(options: ProxyRouteOptions) {
     const name = c.req.param('name') ?? '';
     const server = options.registry.get(name);
     if (!server) return unknownServer(options.registry, name);
+    const refused = tokenRefusal(server, c.req.raw.headers, options.token);
+    if (refused) return refused;
     // stdio and legacy HTTP+SSE servers are bridged: the client speaks Streamable HTTP either way.
     if (server.transport !== 'http') return options.bridge.handle(c.req.raw, server);
     if (options.verdicts.isLegacy(server.name, server.entry.url)) return options.bridge.handle(c.req.raw, asLegacy(server));

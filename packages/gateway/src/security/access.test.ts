@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 // fetch() will not let a caller set Host; undici.request will.
-const get = (path: string, headers: Record<string, string>) => request(`${gateway.url}${path}`, { headers });
+const get = (path: string, headers: Record<string, string>) => request(`${gateway.url}${path}`, { headers: { ...gateway.auth, ...headers } });
 
 describe('Host and Origin checks on every route', () => {
   it.each(['/api/health', '/ui/', '/s/x/mcp', '/nowhere'])('refuses a foreign Host on %s (DNS rebinding)', async (path) => {
@@ -79,14 +79,14 @@ describe('live registry', () => {
 describe('security headers', () => {
   it('are on everything the gateway makes itself: API, UI, errors, and its own answers under /s/', async () => {
     for (const path of ['/api/health', '/ui/', '/nowhere', '/s/unknown/mcp']) {
-      const response = await fetch(`${gateway.url}${path}`);
+      const response = await fetch(`${gateway.url}${path}`, { headers: gateway.auth });
       await response.body?.cancel();
       expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(response.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
       expect(response.headers.get('content-security-policy'), path).toContain("script-src 'self'");
       expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
     }
-    const api = await fetch(`${gateway.url}/api/health`);
+    const api = await gateway.api('/health');
     expect(api.headers.get('cache-control')).toBe('no-store');
   });
 

@@ -34,7 +34,7 @@ describe('when storage fails', () => {
       expect(result.content).toEqual([{ type: 'text', text: `during-${i}` }]);
     }
     gateway.writer.flush();
-    const health = (await (await fetch(`${gateway.url}/api/health`)).json()) as { status: string; storage: { ok: boolean; error: string; pendingWrites: number } };
+    const health = (await (await gateway.api('/health')).json()) as { status: string; storage: { ok: boolean; error: string; pendingWrites: number } };
     expect(health.status).toBe('degraded');
     expect(health.storage.ok).toBe(false);
     expect(health.storage.error).toMatch(/locked|busy/i);

@@ -10,6 +10,10 @@ import type { MessageRecord } from '../types.js';
 
 export interface TestGateway extends RunningGateway {
   logs: string[];
+  /** fetch of `/api<path>` with the gateway token. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  /** Headers that carry the gateway token. */
+  auth: Record<string, string>;
   /** Flushes the writer and returns every recorded message, oldest first. */
   messages(): MessageRecord[];
   exchanges(): Array<Record<string, unknown>>;
@@ -39,9 +43,12 @@ export async function startTestGateway(
       db.close();
     }
   };
+  const auth = { authorization: `Bearer ${gateway.token}` };
   return {
     ...gateway,
     logs,
+    auth,
+    api: (path, init = {}) => fetch(`${gateway.url}/api${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } }),
     messages: () => read<MessageDbRow>('SELECT * FROM messages ORDER BY id').map(toMessageRecord),
     exchanges: () => read<Record<string, unknown>>('SELECT * FROM exchanges ORDER BY id'),
     stderr: () => read<{ server: string; session_id: string | null; line: string }>('SELECT * FROM stderr_lines ORDER BY id'),

@@ -1,10 +1,33 @@
 // The one place the UI talks to the gateway. Every request goes through
-// apiFetch (or openStream for the live feed), so the way the UI proves who it
-// is (today: nothing; soon: an HttpOnly cookie set by the printed /ui/?token=
-// link) changes here and nowhere else.
+// apiFetch (or openStream for the live feed), which sends the gateway token as
+// `Authorization: Bearer`. The token arrives in the fragment of the link the
+// gateway prints (`/ui/#token=...`): a fragment is never sent to any server
+// and is removed from the address bar at once. It is kept in localStorage,
+// which, unlike a cookie, belongs to this exact origin (scheme, host and
+// port), so no other server on 127.0.0.1 ever sees it.
 import type { ApiError as ApiErrorBody } from '@mcp-gateway/gateway/types';
 
 const API_BASE = '/api';
+const TOKEN_KEY = 'mcp-gateway-token';
+
+/** Takes the token out of `#token=...` (if there) into storage, and out of the address bar and history. */
+export function adoptTokenFromLocation(): void {
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const token = fragment.get('token');
+  if (!token) return;
+  window.localStorage.setItem(TOKEN_KEY, token);
+  fragment.delete('token');
+  const rest = fragment.toString();
+  window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ''}`);
+}
+
+function withToken(init: RequestInit): RequestInit {
+  const token = window.localStorage.getItem(TOKEN_KEY);
+  if (!token) return init;
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${token}`);
+  return { ...init, headers };
+}
 
 /** A failed API call: the HTTP status and the gateway's own error code and message. */
 export class ApiError extends Error {
@@ -45,7 +68,7 @@ export function apiPath(path: string): string {
 }
 
 export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
-  const response = await fetch(apiPath(path), { ...init, credentials: 'same-origin' });
+  const response = await fetch(apiPath(path), { ...withToken(init), credentials: 'same-origin' });
   noteStatus(response.status);
   return response;
 }
@@ -84,17 +107,22 @@ export async function openStream(path: string, lastEventId: string | null, signa
 }
 
 /**
- * Starts a browser download of an API resource (export). A same-origin
- * navigation carries the session cookie; the file streams to disk.
+ * Downloads an API resource (an export) as a file. A plain link cannot carry
+ * the token header, so the file is fetched first, then handed to the browser.
  */
-export function download(path: string): void {
+export async function download(path: string): Promise<void> {
+  const response = await apiFetch(path);
+  if (!response.ok) throw await failure(response);
+  const name = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'export';
+  const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
-  link.href = apiPath(path);
-  link.download = '';
+  link.href = url;
+  link.download = name;
   link.rel = 'noopener';
   document.body.append(link);
   link.click();
   link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Query string from defined values only. */

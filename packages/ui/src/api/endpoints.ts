@@ -9,6 +9,7 @@ import type {
   SessionPage,
   SessionRecord,
   StatsResponse,
+  StderrLine,
 } from '@mcp-gateway/gateway/types';
 import { apiJson, download, queryString } from './client.js';
 
@@ -32,6 +33,7 @@ export const api = {
   exportMessages: (params: ApiParams, format: 'jsonl' | 'har') => download(`/export${queryString({ ...params, format })}`),
 
   servers: () => apiJson<ServerList>('/servers'),
+  serverStderr: (name: string) => apiJson<{ lines: StderrLine[] }>(`/servers/${encodeURIComponent(name)}/stderr?limit=200`),
   serverHealth: (name: string) => apiJson<ServerHealth>(`/servers/${encodeURIComponent(name)}/health`),
   addServer: (name: string, entry: ServerEntry) => apiJson<ServerView>('/servers', { method: 'POST', body: JSON.stringify({ name, ...entry }) }),
   putServer: (name: string, entry: ServerEntry) =>

@@ -79,16 +79,30 @@ function ServerCard({ server, onEdit, onRemove }: { server: ServerView; onEdit()
         <summary>Connect a client</summary>
         <Snippets name={server.name} url={server.proxyUrl} />
       </details>
-      {server.type === 'stdio' && (
-        <details>
-          <summary>stderr</summary>
-          <p className="muted">
-            The gateway records what this server writes to stderr, per session; this version's API does not serve those lines yet. Messages it
-            writes to stdout that are not JSON-RPC show in the traffic as <code>invalid</code>.
-          </p>
-        </details>
-      )}
+      {server.type === 'stdio' && <StderrPanel name={server.name} />}
     </article>
+  );
+}
+
+/** The newest stderr lines of a stdio server, loaded when opened and refreshed while open. */
+function StderrPanel({ name }: { name: string }) {
+  const [open, setOpen] = useState(false);
+  const stderr = useQuery({ queryKey: ['stderr', name], queryFn: () => api.serverStderr(name), enabled: open, refetchInterval: open ? 2000 : false });
+  return (
+    <details onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>stderr</summary>
+      <p className="muted">
+        What this server writes to stderr, per session (redacted). Lines it writes to stdout that are not JSON-RPC show in the traffic as{' '}
+        <code>invalid</code>. Also: <code>mcp-gateway server logs {name}</code>.
+      </p>
+      {stderr.isError && <p role="alert">Could not load stderr: {stderr.error.message}</p>}
+      {stderr.data && stderr.data.lines.length === 0 && <p className="muted">Nothing yet: the process starts when a client connects.</p>}
+      {stderr.data && stderr.data.lines.length > 0 && (
+        <pre className="stderr" aria-label={`stderr of ${name}`}>
+          {stderr.data.lines.map((l) => `${new Date(l.timestamp).toLocaleTimeString()} ${(l.sessionId ?? '-').slice(0, 8)} ${l.line}`).join('\n')}
+        </pre>
+      )}
+    </details>
   );
 }
 

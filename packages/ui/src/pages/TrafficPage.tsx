@@ -130,7 +130,8 @@ export function TrafficPage() {
   const exportAs = (button: HTMLElement, format: 'jsonl' | 'har'): void => {
     const menu = button.closest('details');
     if (menu) menu.open = false;
-    api.exportMessages(query.apiParams, format);
+    // Exports are fetched (they need the token header): a failure must say so, not vanish.
+    api.exportMessages(query.apiParams, format).catch((error: unknown) => window.alert(`Export failed: ${(error as Error).message}`));
   };
 
   const clear = async (): Promise<void> => {

@@ -26,8 +26,8 @@ export async function connect(proxyUrl: string, name = 'api-test-client', versio
 }
 
 /** GET (or another method) on the gateway's API, parsed; throws with the body when the status is not the expected one. */
-export async function api<T = unknown>(gateway: Pick<TestGateway, 'url'>, path: string, init: RequestInit & { expect?: number } = {}): Promise<T> {
-  const response = await fetch(`${gateway.url}/api${path}`, init);
+export async function api<T = unknown>(gateway: Pick<TestGateway, 'api'>, path: string, init: RequestInit & { expect?: number } = {}): Promise<T> {
+  const response = await gateway.api(path, init);
   const text = await response.text();
   if (response.status !== (init.expect ?? 200)) throw new Error(`${init.method ?? 'GET'} ${path}: HTTP ${response.status} ${text}`);
   return (text ? JSON.parse(text) : null) as T;

@@ -79,7 +79,7 @@ describe('stdio upstreams exposed as Streamable HTTP', () => {
     const pid = Number(/pid (\d+)/.exec(lines[0]?.line ?? '')?.[1]);
     await eventually(() => !processAlive(pid), 5000);
     // The same lines through the API, as the UI and `mcp-gateway server logs` read them.
-    const api = (await (await fetch(`${gateway.url}/api/servers/local/stderr`)).json()) as { lines: Array<{ line: string }> };
+    const api = (await (await gateway.api('/servers/local/stderr')).json()) as { lines: Array<{ line: string }> };
     expect(api.lines[0]?.line).toBe(lines[0]?.line);
     expect(JSON.stringify(gateway.messages())).not.toContain('expanded-secret-value-42');
   });

@@ -1,0 +1,67 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { writeAtomic } from '../registry/file.js';
+import { gatewayMade } from './headers.js';
+
+/** The gateway token: from MCP_GATEWAY_TOKEN, else random for this launch. */
+export function launchToken(env: NodeJS.ProcessEnv = process.env): { token: string; fromEnvironment: boolean } {
+  const configured = env.MCP_GATEWAY_TOKEN;
+  if (configured !== undefined && configured.length > 0) {
+    if (configured.length < 16) throw new Error('MCP_GATEWAY_TOKEN must be at least 16 characters');
+    return { token: configured, fromEnvironment: true };
+  }
+  return { token: randomBytes(32).toString('base64url'), fromEnvironment: false };
+}
+
+/** Written 0600 so the CLI (run by the same user) can call the API. */
+export function writeTokenFile(file: string, token: string): void {
+  writeAtomic(file, `${token}\n`);
+}
+
+/** Constant-time comparison; hashing first makes the lengths equal, so length leaks nothing either. */
+export function tokensEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The token a request presents: `Authorization: Bearer <token>`, or the gateway's own header. */
+export function presentedToken(headers: Headers, allowAuthorization: boolean): string | null {
+  const own = headers.get('x-mcp-gateway-token');
+  if (own) return own;
+  if (!allowAuthorization) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '');
+  return match?.[1] ?? null;
+}
+
+export interface TokenGuardOptions {
+  token: string;
+  onFailure?: (reason: string) => void;
+}
+
+/**
+ * Requires the gateway token on the API, reads included: recorded traffic is
+ * as sensitive as the credentials in it, and another local user can reach a
+ * loopback port as easily as the owner.
+ */
+export function requireToken(options: TokenGuardOptions): MiddlewareHandler {
+  return async (c, next) => {
+    const presented = presentedToken(c.req.raw.headers, true);
+    if (presented === null || !tokensEqual(presented, options.token)) {
+      options.onFailure?.(presented === null ? 'no token' : 'wrong token');
+      return unauthorized();
+    }
+    await next();
+  };
+}
+
+export function unauthorized(): Response {
+  const message =
+    'This API needs the gateway token: send "Authorization: Bearer <token>" (the token is in <home>/token, or open the UI link the gateway printed)';
+  return gatewayMade(
+    new Response(JSON.stringify({ error: { code: 'unauthorized', message } }), {
+      status: 401,
+      headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="mcp-gateway"' },
+    }),
+  );
+}
