@@ -1,3 +1,4 @@
+import type { AuditEntry } from './audit.js';
 import type { Direction, ExchangeRecord, JsonRpcId, MessageKind, MessageRecord, StreamKind } from '../types.js';
 
 /** A message as the writer inserts it: exactly what the API returns. */
@@ -15,7 +16,9 @@ export type WriteOp =
   | { op: 'annotate'; ids: number[]; httpStatus: number | null; sessionId: string | null }
   | { op: 'stderr'; server: string; sessionId: string | null; timestamp: number; line: string }
   | { op: 'exchange'; row: ExchangeRow }
-  | { op: 'exchange-update'; id: number; update: ExchangeUpdate };
+  | { op: 'exchange-update'; id: number; update: ExchangeUpdate }
+  /** An administrative event (store/audit.ts): queued like the traffic, so recording one never waits on the disk. */
+  | { op: 'audit'; entry: AuditEntry };
 
 /** The raw shape of a `messages` row as better-sqlite3 returns it. */
 export interface MessageDbRow {

@@ -119,3 +119,24 @@ export const messageBlocks = sqliteTable('message_blocks', {
   minTimestamp: integer('min_timestamp').notNull(),
   maxTimestamp: integer('max_timestamp').notNull(),
 });
+
+// Administrative events (servers changed, logs cleared, exported or imported,
+// refused tokens and Host/Origin): who did what, never what was said. Rows
+// hold names, counts, ids and reasons only: no header values, tokens, tool
+// arguments or bodies. Append-only: triggers (migration 0009) abort any
+// UPDATE or DELETE, and nothing prunes it (it grows by a few rows a minute at
+// worst, since refusals are counted, not logged one by one).
+export const audit = sqliteTable(
+  'audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    timestamp: integer('timestamp').notNull(),
+    event: text('event').notNull(),
+    // What the event is about: a server name, a refusal reason; null when nothing in particular.
+    subject: text('subject'),
+    // JSON object.
+    detail: text('detail').notNull().default('{}'),
+    source: text('source', { enum: ['api', 'cli', 'gateway'] }).notNull(),
+  },
+  (t) => [index('audit_event_id').on(t.event, t.id)],
+);

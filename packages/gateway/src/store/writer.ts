@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareAuditInsert } from './audit.js';
 import type { MessageRow, WriteOp } from './rows.js';
 
 export interface WriterOptions {
@@ -143,6 +144,7 @@ export function highestId(sqlite: Database.Database, table: 'messages' | 'exchan
 function prepare(sqlite: Database.Database) {
   const insertMessage = prepareMessageInsert(sqlite);
   const insertStderr = sqlite.prepare('INSERT INTO stderr_lines (timestamp, server, session_id, line) VALUES (?, ?, ?, ?)');
+  const insertAudit = prepareAuditInsert(sqlite);
   const setPair = sqlite.prepare('UPDATE messages SET paired_id = ? WHERE id = ?');
   const annotate = sqlite.prepare(
     'UPDATE messages SET http_status = coalesce(?, http_status), session_id = coalesce(session_id, ?) WHERE id = ?',
@@ -217,6 +219,9 @@ function prepare(sqlite: Database.Database) {
           });
           break;
         }
+        case 'audit':
+          insertAudit(op.entry);
+          break;
       }
     }
     return written;
