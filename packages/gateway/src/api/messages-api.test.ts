@@ -202,4 +202,26 @@ describe('messages, sessions and stats API', () => {
     expect(session.firstId).toBe(cut);
     expect(session.messageCount).toBe(up.filter((m) => m.sessionId === sessionA && m.id >= cut).length);
   });
+
+  it('clears by time: until removes what was recorded at or before it, never a newer message', async () => {
+    const oldLine = (id: number) =>
+      JSON.stringify({ id, timestamp: '2020-01-01T00:00:00.000Z', server: 'old', sessionId: null, direction: 'client_to_server', kind: 'notification',
+        method: 'x', jsonrpcId: null, pairedId: null, durationMs: null, httpStatus: null, message: { jsonrpc: '2.0', method: 'x' }, size: 30 });
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const before = await ids('');
+    await api(gateway, '/import', { method: 'POST', body: oldLine(1) });
+    await pause();
+    const until = Date.now();
+    await pause();
+    const c = await connect(`${gateway.url}/s/up/mcp`);
+    await c.close();
+    // Imported after the newer traffic: an old time under a high id.
+    const late = (await api<{ firstId: number }>(gateway, '/import', { method: 'POST', body: oldLine(2) })).firstId;
+    const live = (await ids('')).filter((id) => !before.includes(id) && id < late).slice(0, -1);
+
+    const cleared = conforms(clearResultSchema, await api(gateway, `/messages?until=${until}`, { method: 'DELETE' }));
+    expect(cleared).toMatchObject({ server: null, before: Math.min(...live), removed: before.length + 1 });
+    // Everything newer stays; so does the late import, which sits above the first newer id.
+    expect(await ids('')).toEqual([late, ...live]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { MessageFilter, Cursor } from '../store/message-filter.js';
-import { clearMessagesStepwise } from '../store/clear.js';
+import { clearMessagesStepwise, firstIdFrom } from '../store/clear.js';
 import type { ClearEvent, ClearResult } from '../types.js';
 import { ERROR_RESPONSES, type ApiContext } from './context.js';
 import { badParameter, notFound } from './errors.js';
@@ -69,15 +69,18 @@ export function messageRoutes(ctx: ApiContext): RouteSpec[] {
       path: '/messages',
       operationId: 'clearMessages',
       tag: 'messages',
-      summary: 'Delete recorded messages (all, one server\'s, or those older than an id) and give the space back',
-      description: 'Publishes a `clear` event on /api/events. Messages recorded while the clear runs are kept.',
+      summary: 'Delete recorded messages (all, one server\'s, those older than an id or a time) and give the space back',
+      description:
+        'Publishes a `clear` event on /api/events, whose `before` says which ids went (with `until`, the first id recorded after that time). ' +
+        'Messages recorded while the clear runs are kept.',
       query: clearQuery,
       responses: { 200: { description: 'What was removed', schema: clearResultSchema }, 400: { ...ERROR_RESPONSES[400], schema: apiErrorSchema } },
       handle: async ({ c, query }) => {
         // Queued rows belong to the period being cleared: write them first so they go too.
         writer.flush();
-        const newest = ctx.queries.newestId();
-        const before = query.before ?? newest + 1;
+        const everything = ctx.queries.newestId() + 1;
+        const byTime = query.until === undefined ? null : firstIdFrom(sqlite, query.until + 1, query.server);
+        const before = Math.min(query.before ?? everything, byTime ?? everything);
         const outcome = await clearMessagesStepwise(sqlite, { server: query.server, before });
         const event: ClearEvent = { server: query.server ?? null, before, removed: outcome.removed };
         ctx.feed.publish({ type: 'clear', data: event });

@@ -95,7 +95,10 @@ export const messageIdParams = z.strictObject({ id: messageId('from a list or an
 
 export const clearQuery = z.strictObject({
   server: serverName.optional(),
-  before: messageId('only messages older than it are removed; to clear by time, list with until=<time>&limit=1 and pass that id + 1').optional(),
+  before: messageId('only messages older than it are removed').optional(),
+  until: time(
+    'only messages recorded at or before it are removed, up to the first one recorded after it (messages are removed oldest id first, so an imported older message above that one is kept)',
+  ).optional(),
 });
 
 export const exportQuery = z.strictObject({

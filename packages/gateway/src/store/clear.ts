@@ -85,6 +85,20 @@ function reclaim(sqlite: Database.Database): number {
   return Math.max(0, before - pages());
 }
 
+/**
+ * The first message id recorded at or after `from` (of `server`), or null when
+ * none is. Deleting below it removes only messages older than `from`; ids and
+ * times are not in step after an import, so older imported messages above it
+ * are kept rather than newer ones lost.
+ */
+export function firstIdFrom(sqlite: Database.Database, from: number, server?: string): number | null {
+  const { where, params } = whereOf([
+    ['timestamp >= ?', from],
+    ['server = ?', server],
+  ]);
+  return (sqlite.prepare(`SELECT min(id) AS id FROM messages ${where}`).get(...params) as { id: number | null }).id;
+}
+
 /** Clears in one go (the CLI, with no gateway running). Returns how many messages went. */
 export function clearMessages(sqlite: Database.Database, filter: ClearFilter = {}): number {
   const steps = clearSteps(sqlite, filter);

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { RetentionSetting } from '../registry/schema.js';
-import { clearMessagesStepwise, type ClearOutcome } from './clear.js';
+import { clearMessagesStepwise, firstIdFrom, type ClearOutcome } from './clear.js';
 
 export interface RetentionOptions {
   sqlite: Database.Database;
@@ -75,7 +75,7 @@ export class RetentionPruner {
     const candidates: Array<{ before: number; reason: string }> = [];
 
     const oldestKept = now - limits.maxAgeDays * 86_400_000;
-    const byAge = (sqlite.prepare('SELECT min(id) AS id FROM messages WHERE timestamp >= ?').get(oldestKept) as { id: number | null }).id;
+    const byAge = firstIdFrom(sqlite, oldestKept);
     candidates.push({ before: byAge ?? Number.MAX_SAFE_INTEGER, reason: `older than ${limits.maxAgeDays} days` });
 
     // Ids only grow, so the id span bounds the count: skip the full count while well within the limit.
