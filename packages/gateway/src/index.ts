@@ -7,6 +7,8 @@ export { putServer, deleteServer, validateEntry, resolveServers, RegistryInputEr
 export { SERVER_NAME_PATTERN, transportOf, type ServerEntry } from './registry/schema.js';
 export { openDatabase } from './store/db.js';
 export { iterateMessages, toExportLine, clearMessages, countMessages, type MessageFilter } from './store/queries.js';
+export { firstIdFrom } from './store/clear.js';
+export { AUDIT_EVENTS, appendAudit, readAudit, type AuditEntry, type AuditEvent, type AuditPage, type AuditRecord, type AuditSource } from './store/audit.js';
 export { MessageQueries } from './store/message-queries.js';
 export { parseExport, insertImport, type LineError } from './store/import.js';
 export { highestId } from './store/writer.js';

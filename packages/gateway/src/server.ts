@@ -13,7 +13,9 @@ import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeIn
 import { LiveRegistry } from './registry/registry.js';
 import { redactorsFor } from './redact/per-server.js';
 import { isLoopbackHost } from './security/host-origin.js';
+import { RefusalCounter, refusalLine } from './security/refusals.js';
 import { launchToken, writeTokenFile } from './security/token.js';
+import { AuditLog } from './store/audit-log.js';
 import { openDatabase } from './store/db.js';
 import { RetentionPruner } from './store/retention.js';
 import { Writer } from './store/writer.js';
@@ -34,6 +36,8 @@ export interface StartOptions {
   token?: string;
   /** How often retention limits are enforced (default every minute). */
   retentionIntervalMs?: number;
+  /** For tests: the gateway's own SQLite connection once open, e.g. to run it out of space with PRAGMA max_page_count. */
+  onDatabaseOpen?: (sqlite: Database.Database) => void;
 }
 
 export interface RunningGateway {
@@ -82,6 +86,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let sqlite: Database.Database;
   try {
     ({ sqlite } = openDatabase(paths.database, { busyTimeoutMs: 100 }));
+    options.onDatabaseOpen?.(sqlite);
   } catch (error) {
     registry.close();
     throw new GatewayStartError(
@@ -91,17 +96,28 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // The API is created below; the writer only calls publish after a flush.
   let api: Api | null = null;
   const writer = new Writer({ sqlite, onError: (message) => log(message), onFlushed: (rows) => api?.publish(rows) });
+  const audit = new AuditLog({ sink: writer, registry });
+  const refusals = new RefusalCounter({
+    report: (kind, reason, count, repeated) => {
+      log(refusalLine(kind, reason, count, repeated));
+      audit.record(kind, { subject: reason, detail: { count }, source: 'gateway' });
+    },
+  });
   const recorder = new Recorder({ sink: writer, redactorFor: redactorsFor(registry), maxStoredBodyBytes: () => registry.settings().maxBodyBytes });
   let boundPort = options.port ?? 3333;
   const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   const proxy = createProxy({ registry, recorder, log, baseUrl, token, stdioIdleMs: options.stdioIdleMs });
 
-  api = createApi({ registry, writer, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name) });
+  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name) });
   const app = createApp({
     // A loopback address other than the usual names (127.0.0.2, say) must still be able to reach itself.
-    access: { port: () => boundPort, extraHosts: ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) ? [] : [host.includes(':') ? `[${host}]` : host] },
+    access: {
+      port: () => boundPort,
+      extraHosts: ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) ? [] : [host.includes(':') ? `[${host}]` : host],
+      onReject: (header) => refusals.note('request.refused', header),
+    },
     token,
-    onTokenFailure: tokenFailures(log),
+    onTokenFailure: (reason) => refusals.note('token.refused', reason),
     proxy,
     api,
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,
@@ -131,6 +147,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     onPruned: ({ removed, reason, before }) => {
       log(`retention: removed ${removed} messages (${reason})`);
       api?.cleared({ server: null, before, removed });
+      // One entry per pruning round, whatever it took to get there.
+      audit.record('logs.pruned', { detail: { reason, before, removed }, source: 'gateway' });
     },
     onError: log,
     ...(options.retentionIntervalMs ? { intervalMs: options.retentionIntervalMs } : {}),
@@ -151,6 +169,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       api?.close();
       await drain(server as Server, options.drainMs ?? 3000);
       await pruner.stop();
+      // Counted refusals and the last changes go out with the writer's final flush.
+      refusals.close();
+      audit.close();
       writer.close();
       sqlite.close();
       registry.close();
@@ -177,20 +198,4 @@ async function drain(server: Server, graceMs: number): Promise<void> {
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
   await closed;
   clearTimeout(timer);
-}
-
-/** Logs refused tokens, at most once a minute: a script retrying in a loop must not flood the log. */
-function tokenFailures(log: (message: string) => void): (reason: string) => void {
-  let last = 0;
-  let quiet = 0;
-  return (reason) => {
-    const now = Date.now();
-    if (now - last < 60_000) {
-      quiet += 1;
-      return;
-    }
-    log(`refused an API request: ${reason}${quiet > 0 ? ` (and ${quiet} more since the last report)` : ''}`);
-    last = now;
-    quiet = 0;
-  };
 }

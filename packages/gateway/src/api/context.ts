@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { HomePaths } from '../home/home.js';
 import type { Feed } from '../publish/feed.js';
 import type { LiveRegistry } from '../registry/registry.js';
+import type { AuditLog } from '../store/audit-log.js';
 import type { MessageQueries } from '../store/message-queries.js';
 import type { Writer } from '../store/writer.js';
 import type { UpstreamHealth } from './upstream-health.js';
@@ -9,6 +10,8 @@ import type { UpstreamHealth } from './upstream-health.js';
 export interface ApiDeps {
   registry: LiveRegistry;
   writer: Writer;
+  /** Where the API records clears, exports, imports and which server changes were its own. */
+  audit: AuditLog;
   sqlite: Database.Database;
   paths: HomePaths;
   version: string;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homePaths } from '../home/home.js';
 import { readEventStream, type StreamEvent } from '../publish/event-reader.js';
 import { LiveRegistry } from '../registry/registry.js';
+import { AuditLog } from '../store/audit-log.js';
 import { openDatabase } from '../store/db.js';
 import { prepareMessageInsert, Writer } from '../store/writer.js';
 import { eventually, startTestGateway, type TestGateway } from '../test-support/gateway.js';
@@ -131,6 +132,7 @@ describe('an event stream that cannot keep up', () => {
   const events = createApi({
     registry,
     writer,
+    audit: new AuditLog({ sink: writer }),
     sqlite,
     paths: homePaths(home),
     version: 'test',
@@ -213,7 +215,8 @@ describe('clears made outside the API', () => {
     const home = mkdtempSync(join(tmpdir(), 'mcp-gateway-events-'));
     const { sqlite } = openDatabase(':memory:');
     const registry = new LiveRegistry({ file: join(home, 'mcp.json') });
-    const api = createApi({ registry, writer: new Writer({ sqlite }), sqlite, paths: homePaths(home), version: 'test', baseUrl: () => '', log: () => undefined });
+    const writer = new Writer({ sqlite });
+    const api = createApi({ registry, writer, audit: new AuditLog({ sink: writer }), sqlite, paths: homePaths(home), version: 'test', baseUrl: () => '', log: () => undefined });
     try {
       const response = await api.routes.request('/events');
       const reader = readEventStream(response.body as ReadableStream<Uint8Array>);

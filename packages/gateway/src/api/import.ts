@@ -65,6 +65,7 @@ export function importRoutes(ctx: ApiContext): RouteSpec[] {
         const rows = insertImport(sqlite, lines, () => writer.allocateMessageId());
         ctx.feed.publishMessages(rows);
         const result: ImportResult = { imported: rows.length, firstId: rows[0]?.id ?? null, lastId: rows[rows.length - 1]?.id ?? null };
+        ctx.deps.audit.record('logs.imported', { detail: { ...result }, source: 'api' });
         return c.json(result);
       },
     }),

@@ -72,7 +72,7 @@ export function messageRoutes(ctx: ApiContext): RouteSpec[] {
       summary: 'Delete recorded messages (all, one server\'s, those older than an id or a time) and give the space back',
       description:
         'Publishes a `clear` event on /api/events, whose `before` says which ids went (with `until`, the first id recorded after that time). ' +
-        'Messages recorded while the clear runs are kept.',
+        'Messages recorded while the clear runs are kept. Recorded in the audit log.',
       query: clearQuery,
       responses: { 200: { description: 'What was removed', schema: clearResultSchema }, 400: { ...ERROR_RESPONSES[400], schema: apiErrorSchema } },
       handle: async ({ c, query }) => {
@@ -84,6 +84,11 @@ export function messageRoutes(ctx: ApiContext): RouteSpec[] {
         const outcome = await clearMessagesStepwise(sqlite, { server: query.server, before });
         const event: ClearEvent = { server: query.server ?? null, before, removed: outcome.removed };
         ctx.feed.publish({ type: 'clear', data: event });
+        ctx.deps.audit.record('logs.cleared', {
+          subject: query.server ?? null,
+          detail: { before, removed: outcome.removed, ...(query.until === undefined ? {} : { until: new Date(query.until).toISOString() }) },
+          source: 'api',
+        });
         const result: ClearResult = { ...event, freedPages: outcome.freedPages };
         return c.json(result);
       },

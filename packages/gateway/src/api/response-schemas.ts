@@ -2,6 +2,7 @@
 // check real responses against the document. The compile-time checks at the
 // bottom keep them equal to the public types in types.ts.
 import { z } from 'zod';
+import { AUDIT_EVENTS, type AuditPage } from '../store/audit.js';
 import type * as T from '../types.js';
 
 const direction = z.enum(['client_to_server', 'server_to_client']);
@@ -147,6 +148,23 @@ export const importResultSchema = z.object({ imported: z.number(), firstId: z.nu
 
 export const removedServerSchema = z.object({ removed: z.string() });
 
+export const auditRecordSchema = z.object({
+  id: z.number(),
+  timestamp: z.number().describe('Unix epoch milliseconds'),
+  event: z.enum(AUDIT_EVENTS),
+  subject: z.string().nullable().describe('what the event is about: a server name, a refusal reason'),
+  detail: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]))
+    .describe('names, counts, ids and reasons; never header values, tokens, tool arguments or bodies'),
+  source: z.enum(['api', 'cli', 'gateway']),
+});
+
+export const auditPageSchema = z.object({
+  entries: z.array(auditRecordSchema),
+  hasMore: z.boolean(),
+  next: z.object({ before: z.number() }).nullable(),
+});
+
 export const harSchema = z.looseObject({
   log: z.looseObject({
     version: z.literal('1.2'),
@@ -176,6 +194,8 @@ export const namedSchemas: Record<string, z.ZodType> = {
   ClearResult: clearResultSchema,
   ImportResult: importResultSchema,
   RemovedServer: removedServerSchema,
+  AuditRecord: auditRecordSchema,
+  AuditPage: auditPageSchema,
   Har: harSchema,
 };
 
@@ -195,3 +215,4 @@ same<z.infer<typeof gatewayHealthSchema>, T.GatewayHealth>(true);
 same<z.infer<typeof clearResultSchema>, T.ClearResult>(true);
 same<z.infer<typeof importResultSchema>, T.ImportResult>(true);
 same<z.infer<typeof apiErrorSchema>, T.ApiError>(true);
+same<z.infer<typeof auditPageSchema>, AuditPage>(true);

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { GatewayHealth } from '../types.js';
 import type { ApiContext } from './context.js';
+import { auditRoutes } from './audit.js';
 import { errorHandler } from './errors.js';
 import { eventRoutes } from './events.js';
 import { exportRoutes } from './export.js';
@@ -33,6 +34,7 @@ export function allRoutes(ctx: ApiContext): RouteSpec[] {
     ...eventRoutes(ctx),
     ...exportRoutes(ctx),
     ...importRoutes(ctx),
+    ...auditRoutes(ctx),
   ];
   return routes;
 }

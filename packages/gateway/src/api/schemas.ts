@@ -3,6 +3,7 @@
 // "<name> must be <description> (got <value>)" (see spec.ts), and the same
 // text documents the parameter in /api/openapi.json.
 import { z } from 'zod';
+import { AUDIT_EVENTS } from '../store/audit.js';
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 
@@ -131,6 +132,14 @@ export const statsQuery = z.strictObject({
   server: serverName.optional(),
   since: time('messages at or after it').optional(),
   until: time('messages at or before it').optional(),
+});
+
+export const auditQuery = z.strictObject({
+  event: z.enum(AUDIT_EVENTS).optional().describe(`one of ${AUDIT_EVENTS.join(', ')}`),
+  since: time('entries at or after it').optional(),
+  until: time('entries at or before it').optional(),
+  before: z.coerce.number().int().min(1).max(MAX_ID).optional().describe('an audit entry id; only older entries (the next page)'),
+  limit: pageShape.limit,
 });
 
 export const serverParams = z.strictObject({ name: z.string().min(1).max(200).describe('a server name from mcp.json') });

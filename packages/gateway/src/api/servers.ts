@@ -23,15 +23,16 @@ export function serverRoutes(ctx: ApiContext): RouteSpec[] {
   };
 
   /** Writes mcp.json as the CLI does (locked, atomic, unknown keys kept), then makes the change visible at once. */
-  const save = async (name: string, entry: ServerEntry, replace: boolean): Promise<ResolvedServer> => {
-    try {
-      await putServer(paths.registry, name, entry, { replace });
-    } catch (failure) {
-      throw registryFailure(failure, hidePath);
-    }
-    registry.reload();
-    return { name, entry, transport: transportOf(entry) };
-  };
+  const save = (name: string, entry: ServerEntry, replace: boolean): Promise<ResolvedServer> =>
+    ctx.deps.audit.apiChange(name, async () => {
+      try {
+        await putServer(paths.registry, name, entry, { replace });
+      } catch (failure) {
+        throw registryFailure(failure, hidePath);
+      }
+      registry.reload();
+      return { name, entry, transport: transportOf(entry) };
+    });
 
   return [
     route({
@@ -105,12 +106,14 @@ export function serverRoutes(ctx: ApiContext): RouteSpec[] {
       params: serverParams,
       responses: { 200: { description: 'Removed', schema: removedServerSchema }, 404: { ...ERROR_RESPONSES[404], ...error } },
       handle: async ({ c, params }) => {
-        try {
-          await deleteServer(paths.registry, params.name);
-        } catch (failure) {
-          throw registryFailure(failure, hidePath);
-        }
-        registry.reload();
+        await ctx.deps.audit.apiChange(params.name, async () => {
+          try {
+            await deleteServer(paths.registry, params.name);
+          } catch (failure) {
+            throw registryFailure(failure, hidePath);
+          }
+          registry.reload();
+        });
         return c.json({ removed: params.name });
       },
     }),

@@ -12,7 +12,8 @@ export interface HostOriginOptions {
   port: () => number;
   /** Extra host names the gateway answers to. */
   extraHosts?: string[];
-  onReject?: (reason: string) => void;
+  /** A request was refused; only which header, never its value (that is the requester's text). */
+  onReject?: (header: 'host' | 'origin') => void;
 }
 
 /**
@@ -28,12 +29,12 @@ export function hostOriginGuard(options: HostOriginOptions): MiddlewareHandler {
     const allowedHosts = new Set(names.map((n) => `${n}:${port}`.toLowerCase()));
     const host = (c.req.header('host') ?? '').toLowerCase();
     if (!allowedHosts.has(host)) {
-      options.onReject?.(`host ${JSON.stringify(host)}`);
+      options.onReject?.('host');
       return forbidden(c.req.path, `Host ${JSON.stringify(host)} is not this gateway; use http://127.0.0.1:${port}`);
     }
     const origin = c.req.header('origin');
     if (origin !== undefined && !allowedHosts.has(originHost(origin))) {
-      options.onReject?.(`origin ${JSON.stringify(origin)}`);
+      options.onReject?.('origin');
       return forbidden(c.req.path, `Origin ${JSON.stringify(origin)} may not use this gateway`);
     }
     await next();
