@@ -21,6 +21,29 @@ export function parseLineCount(value: string): number {
   return count;
 }
 
+export function parseLimit(value: string): number {
+  const count = /^\d{1,4}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isInteger(count) || count < 1 || count > 1000) throw new InvalidArgumentError('Use an integer from 1 to 1000.');
+  return count;
+}
+
+/** An age as people write it: 90s, 30m, 12h, 7d. */
+export interface Age {
+  text: string;
+  ms: number;
+}
+
+const AGE_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export function parseAge(value: string): Age {
+  const match = /^(\d{1,9})([smhd])$/.exec(value.trim());
+  const unit = match ? AGE_UNITS[match[2] ?? ''] : undefined;
+  if (!match || unit === undefined || Number(match[1]) === 0) {
+    throw new InvalidArgumentError('Use a whole number and a unit: 90s, 30m, 12h or 7d.');
+  }
+  return { text: value.trim(), ms: Number(match[1]) * unit };
+}
+
 // Same token rule as the registry schema, so a header accepted here is never rejected on save.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

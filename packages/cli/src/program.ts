@@ -1,7 +1,19 @@
 import { Command, Option } from 'commander';
 import { EXIT_USAGE, oneLine } from './errors.js';
-import { DEFAULT_HOST, DEFAULT_PORT, PORT_ENV, collectEnv, collectHeader, parseLineCount, parsePort, type GlobalOptions } from './options.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  PORT_ENV,
+  collectEnv,
+  collectHeader,
+  parseAge,
+  parseLimit,
+  parseLineCount,
+  parsePort,
+  type GlobalOptions,
+} from './options.js';
 import { CLI_VERSION } from './version.js';
+import type { AuditOptions } from './commands/audit.js';
 import type { ServerHealthOptions } from './commands/health.js';
 import type { ServerLogsOptions } from './commands/server-logs.js';
 import type { ClearLogsOptions, ExportLogsOptions } from './commands/logs.js';
@@ -37,6 +49,7 @@ export function buildProgram(context: ProgramContext): Command {
   addStartCommand(program);
   addServerCommands(program, context);
   addLogsCommands(program);
+  addAuditCommand(program);
   program.addHelpText('after', '\nWith no command, mcp-gateway runs `start`.');
 
   installErrorOutput(program);
@@ -184,9 +197,22 @@ function addLogsCommands(program: Command): void {
     .command('clear')
     .description('delete recorded messages (through the running gateway when there is one)')
     .option('--server <name>', 'only messages of this server')
+    .option('--older-than <age>', 'only messages recorded longer ago than this: 90s, 30m, 12h or 7d', parseAge)
     .action(async (_options: unknown, command: Command) => {
       const { clearLogs } = await import('./commands/logs.js');
       await clearLogs(command.optsWithGlobals<ClearLogsOptions>());
+    });
+}
+
+function addAuditCommand(program: Command): void {
+  program
+    .command('audit')
+    .description('show the audit log, oldest first: server changes, clears, exports, imports, refused requests (from the running gateway, else from logs.db)')
+    .option('--limit <count>', 'how many of the newest entries to show, 1 to 1000', parseLimit, 50)
+    .option('--json', 'print a JSON array instead of a table')
+    .action(async (_options: unknown, command: Command) => {
+      const { showAudit } = await import('./commands/audit.js');
+      await showAudit(command.optsWithGlobals<AuditOptions>());
     });
 }
 

@@ -1,18 +1,18 @@
 import { readFileSync, statSync } from 'node:fs';
 import {
+  appendAudit,
   ensurePrivateHome,
   findRunningGateway,
   highestId,
   insertImport,
   MAX_IMPORT_BYTES,
-  openDatabase,
   parseExport,
   resolveHome,
   type ImportResult,
 } from '@mcp-gateway/gateway';
-import { CliError, UsageError } from '../errors.js';
+import { withDatabase } from '../database.js';
+import { UsageError } from '../errors.js';
 import { callGateway, GatewayRefused } from '../gateway-api.js';
-import { isStorageError, storageProblem } from '../gateway-errors.js';
 import { plural } from '../format.js';
 import type { GlobalOptions } from '../options.js';
 import { say } from '../output.js';
@@ -64,17 +64,11 @@ function importDirectly(database: string, file: string, text: string): ImportRes
   if (errors.length > 0) {
     throw new UsageError(`${file}: nothing imported: ${errors.map((e) => `line ${e.line}: ${e.message}`).join('; ')}`);
   }
-  try {
-    const { sqlite } = openDatabase(database);
-    try {
-      let next = highestId(sqlite, 'messages');
-      const rows = insertImport(sqlite, lines, () => ++next);
-      return { imported: rows.length, firstId: rows[0]?.id ?? null, lastId: rows[rows.length - 1]?.id ?? null };
-    } finally {
-      sqlite.close();
-    }
-  } catch (error) {
-    if (isStorageError(error)) throw new CliError(storageProblem(database, error));
-    throw error;
-  }
+  return withDatabase(database, 'write', (sqlite) => {
+    let next = highestId(sqlite, 'messages');
+    const rows = insertImport(sqlite, lines, () => ++next);
+    const result: ImportResult = { imported: rows.length, firstId: rows[0]?.id ?? null, lastId: rows[rows.length - 1]?.id ?? null };
+    appendAudit(sqlite, { event: 'logs.imported', subject: null, detail: { ...result }, source: 'cli' });
+    return result;
+  });
 }

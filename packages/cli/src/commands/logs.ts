@@ -1,7 +1,9 @@
 import { createWriteStream, existsSync, fchmodSync, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import {
+  appendAudit,
   clearMessages,
+  firstIdFrom,
   harChunks,
   homePaths,
   iterateMessages,
@@ -14,13 +16,12 @@ import {
 } from '@mcp-gateway/gateway';
 import { DEFAULT_HOST, portFromEnv } from '../options.js';
 import { CLI_VERSION } from '../version.js';
-
-type Database = ReturnType<typeof openDatabase>['sqlite'];
 import { CliError } from '../errors.js';
 import { callGateway, type GatewayTarget } from '../gateway-api.js';
 import { isStorageError, storageProblem } from '../gateway-errors.js';
 import { plural } from '../format.js';
-import type { GlobalOptions } from '../options.js';
+import type { Age, GlobalOptions } from '../options.js';
+import { withDatabase, type Sqlite } from '../database.js';
 import { say, warn } from '../output.js';
 import { findRunningGateway } from '@mcp-gateway/gateway';
 import { finish, pumpLines } from '../stream.js';
@@ -64,7 +65,7 @@ export async function exportLogs(options: ExportLogsOptions): Promise<void> {
 }
 
 /** HAR request URLs name the gateway: the running one, else where `start` would listen. */
-async function harPieces(sqlite: Database, filter: MessageFilter, runtime: string, includeSecrets: boolean): Promise<Iterable<string>> {
+async function harPieces(sqlite: Sqlite, filter: MessageFilter, runtime: string, includeSecrets: boolean): Promise<Iterable<string>> {
   const running = await findRunningGateway(runtime);
   const baseUrl = running?.url ?? `http://${DEFAULT_HOST}:${portFromEnv()}`;
   return harChunks(new MessageQueries(sqlite), filter, { baseUrl, version: CLI_VERSION, includeSecrets });
@@ -92,37 +93,45 @@ function fileError(file: string, error: unknown): CliError {
 
 export interface ClearLogsOptions extends GlobalOptions {
   server?: string;
+  olderThan?: Age;
 }
 
 export async function clearLogs(options: ClearLogsOptions): Promise<void> {
   const paths = homePaths(resolveHome(options.home));
-  const filter = options.server === undefined ? {} : { server: options.server };
+  const until = options.olderThan === undefined ? undefined : Date.now() - options.olderThan.ms;
   const running = await findRunningGateway(paths.runtime);
   let removed = 0;
   if (running) {
     // The running gateway holds the write lock between batches; asking it to
     // clear keeps its writer from waiting on ours (and flushes its queue first).
-    removed = await clearThroughGateway(running, options.server);
+    removed = await clearThroughGateway(running, options.server, until);
   } else if (existsSync(paths.database)) {
-    try {
-      const { sqlite } = openDatabase(paths.database);
-      try {
-        removed = clearMessages(sqlite, filter);
-      } finally {
-        sqlite.close();
-      }
-    } catch (error) {
-      if (isStorageError(error)) throw new CliError(storageProblem(paths.database, error));
-      throw error;
-    }
+    removed = withDatabase(paths.database, 'write', (sqlite) => clearDirectly(sqlite, options.server, until));
   }
   const scope = options.server === undefined ? '' : ` of server "${options.server}"`;
+  const age = options.olderThan === undefined ? '' : ` older than ${options.olderThan.text}`;
   const via = running ? ` (through the gateway at ${running.url})` : '';
-  say(`Removed ${plural(removed, 'message')}${scope}${via}.`);
+  say(`Removed ${plural(removed, 'message')}${scope}${age}${via}.`);
 }
 
-async function clearThroughGateway(gateway: GatewayTarget, server: string | undefined): Promise<number> {
-  const query = server === undefined ? '' : `?server=${encodeURIComponent(server)}`;
-  const { removed } = await callGateway<{ removed: number }>(gateway, 'DELETE', `/messages${query}`);
+async function clearThroughGateway(gateway: GatewayTarget, server: string | undefined, until: number | undefined): Promise<number> {
+  const query = new URLSearchParams();
+  if (server !== undefined) query.set('server', server);
+  if (until !== undefined) query.set('until', String(until));
+  const { removed } = await callGateway<{ removed: number }>(gateway, 'DELETE', `/messages${query.size ? `?${query}` : ''}`);
+  return removed;
+}
+
+/** As DELETE /api/messages does it, and written to the audit log as the CLI's doing. */
+function clearDirectly(sqlite: Sqlite, server: string | undefined, until: number | undefined): number {
+  // Up to the first message recorded after `until`; none: all of them are older.
+  const before = until === undefined ? undefined : (firstIdFrom(sqlite, until + 1, server) ?? undefined);
+  const removed = clearMessages(sqlite, { server, before });
+  appendAudit(sqlite, {
+    event: 'logs.cleared',
+    subject: server ?? null,
+    detail: { removed, ...(before === undefined ? {} : { before }), ...(until === undefined ? {} : { until: new Date(until).toISOString() }) },
+    source: 'cli',
+  });
   return removed;
 }
