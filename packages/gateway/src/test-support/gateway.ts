@@ -28,7 +28,7 @@ export function tempHome(): string {
 export async function startTestGateway(
   servers?: Record<string, unknown>,
   home = tempHome(),
-  extra: Partial<Pick<StartOptions, 'stdioIdleMs' | 'retentionIntervalMs'>> = {},
+  extra: Partial<Pick<StartOptions, 'stdioIdleMs' | 'retentionIntervalMs' | 'onDatabaseOpen'>> = {},
 ): Promise<TestGateway> {
   // Without servers the gateway starts with no mcp.json at all, as on first run.
   if (servers) writeTestRegistry(home, servers);
