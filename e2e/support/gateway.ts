@@ -39,6 +39,8 @@ export interface StartGatewayOptions {
   env?: Record<string, string>;
   /** How long to wait for /api/health (default 15 s). */
   healthTimeoutMs?: number;
+  /** A script to run instead of the CLI, taking the same arguments; its stdin is a pipe the test can write to. */
+  entry?: string;
 }
 
 export interface RunningGateway extends Gateway {
@@ -70,13 +72,13 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const home = await mkdtemp(path.join(os.tmpdir(), 'mcp-gateway-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [CLI_MAIN, 'start', '--port', String(port), '--home', home, ...(opts.args ?? [])];
+  const args = [opts.entry ?? CLI_MAIN, 'start', '--port', String(port), '--home', home, ...(opts.args ?? [])];
 
   let output = '';
   const child = spawn(process.execPath, args, {
     cwd: home,
     env: { ...process.env, MCP_GATEWAY_HOME: home, FORCE_COLOR: '0', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [opts.entry ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => {
     output += chunk.toString();

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
 import { isUnauthorized, onAuthChange } from './api/client.js';
+import { StorageBanner } from './components/StorageBanner.js';
 import { useFeed, useFeedStatus } from './live/context.js';
 import { ServersPage } from './pages/ServersPage.js';
 import { SessionPage } from './pages/SessionPage.js';
@@ -72,7 +73,7 @@ export function App() {
       feed.subscribe({
         health: (event) => {
           if (event.scope === 'server') queryClient.setQueryData(['health', event.health.server], event.health);
-          else void queryClient.invalidateQueries({ queryKey: ['gateway-health'] });
+          else queryClient.setQueryData(['gateway-health'], event.health);
         },
         clear: () => {
           void queryClient.invalidateQueries({ queryKey: ['sessions'] });
@@ -122,6 +123,7 @@ export function App() {
           </button>
         </div>
       </header>
+      <StorageBanner />
       <Page path={path} />
     </div>
   );

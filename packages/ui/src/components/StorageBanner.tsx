@@ -1,0 +1,19 @@
+// Recording can fail while traffic keeps flowing (a full disk, a locked or
+// read-only database): say so on every page, or the user reads an empty or
+// stale traffic list as "nothing happened".
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../api/endpoints.js';
+
+/** The gateway's storage health: from GET /api/health, replaced by `health` events as they come (App.tsx), re-read now and then in case one was missed. */
+export function StorageBanner() {
+  const health = useQuery({ queryKey: ['gateway-health'], queryFn: api.health, refetchInterval: 15_000 });
+  const storage = health.data?.storage;
+  if (!storage || storage.ok) return null;
+  return (
+    <div className="storage-banner" role="alert">
+      <strong>Recording is failing:</strong> {storage.error ?? 'unknown storage error'}. Traffic still flows to the servers, but is not being saved
+      {storage.pendingWrites > 0 && <> ({storage.pendingWrites.toLocaleString()} writes waiting{storage.droppedWrites > 0 && `, ${storage.droppedWrites.toLocaleString()} dropped`})</>}.
+      Free disk space (or fix the error); recording resumes by itself.
+    </div>
+  );
+}
