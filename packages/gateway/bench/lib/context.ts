@@ -1,0 +1,29 @@
+import type { GatewayProc, UpstreamProc } from './procs.js';
+import type { Results } from './report.js';
+
+export interface BenchOptions {
+  quick: boolean;
+  only: string[] | null;
+  /** Run the shared gateway under --cpu-prof and summarize the profile. */
+  profile: boolean;
+  keep: boolean;
+  rows: number;
+}
+
+export interface Ctx {
+  options: BenchOptions;
+  results: Results;
+  upstream: UpstreamProc;
+  /** The shared gateway (servers json, sse, raw), started on first use. */
+  gateway(): Promise<GatewayProc>;
+  resultsDir: string;
+  runId: string;
+  log(message: string): void;
+}
+
+export const SERVERS = (upstream: UpstreamProc): Record<string, { url: string; headers?: Record<string, string> }> => ({
+  // A configured credential, so redaction has a known secret to look for, as in real use.
+  json: { url: upstream.url('json'), headers: { Authorization: 'Bearer bench-secret-token-0123456789abcdef' } },
+  sse: { url: upstream.url('sse'), headers: { Authorization: 'Bearer bench-secret-token-0123456789abcdef' } },
+  raw: { url: upstream.url('raw') },
+});
