@@ -34,6 +34,7 @@ describe('GET /api/openapi.json', () => {
       'get /api/servers', 'post /api/servers', 'get /api/servers/{name}', 'put /api/servers/{name}', 'delete /api/servers/{name}',
       'get /api/servers/{name}/health', 'get /api/messages', 'delete /api/messages', 'get /api/messages/{id}', 'get /api/sessions',
       'get /api/sessions/{id}', 'get /api/stats', 'get /api/events', 'get /api/export', 'post /api/import', 'get /api/openapi.json', 'get /api/health',
+      'get /api/audit',
     ]) {
       expect(documented).toContain(route);
     }
