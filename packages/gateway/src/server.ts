@@ -106,7 +106,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const recorder = new Recorder({ sink: writer, redactorFor: redactorsFor(registry), maxStoredBodyBytes: () => registry.settings().maxBodyBytes });
   let boundPort = options.port ?? 3333;
   const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-  const proxy = createProxy({ registry, recorder, log, baseUrl, token, stdioIdleMs: options.stdioIdleMs });
+  const proxy = createProxy({
+    registry,
+    recorder,
+    log,
+    baseUrl,
+    token,
+    stdioIdleMs: options.stdioIdleMs,
+    onTokenRefused: (server) => refusals.note('token.refused', `server ${server}`),
+  });
 
   api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name) });
   const app = createApp({

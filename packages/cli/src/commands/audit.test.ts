@@ -64,6 +64,23 @@ describe('mcp-gateway audit', () => {
     expect(entries[1]?.detail).toEqual({ removed: 2 });
   });
 
+  it('records server changes and exports the CLI made with no gateway running', async () => {
+    const { home: quiet, cleanup: done } = tempHome();
+    try {
+      const run = async (args: string[]) => expect((await runCli(quiet, args)).code).toBe(0);
+      await run(['server', 'add', 'offline', 'http://127.0.0.1:9/mcp', '--header', 'Authorization: Bearer never-in-the-audit-1234']);
+      await run(['server', 'add', 'offline', 'http://127.0.0.1:8/mcp', '--force']);
+      await run(['server', 'remove', 'offline']);
+      await run(['logs', 'export']);
+      const result = await runCli(quiet, ['audit', '--json']);
+      const entries = JSON.parse(result.stdout) as AuditRecord[];
+      expect(brief(entries)).toEqual(['server.added offline cli', 'server.changed offline cli', 'server.removed offline cli', 'logs.exported - cli']);
+      expect(result.stdout).not.toContain('never-in-the-audit');
+    } finally {
+      done();
+    }
+  });
+
   it('refuses a bad --limit with exit 2', async () => {
     const result = await runCli(home, ['audit', '--limit', '0']);
     expect(result.code).toBe(2);

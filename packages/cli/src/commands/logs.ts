@@ -16,6 +16,7 @@ import {
 } from '@mcp-gateway/gateway';
 import { DEFAULT_HOST, portFromEnv } from '../options.js';
 import { CLI_VERSION } from '../version.js';
+import { auditFromCli } from '../cli-audit.js';
 import { CliError } from '../errors.js';
 import { callGateway, type GatewayTarget } from '../gateway-api.js';
 import { isStorageError, storageProblem } from '../gateway-errors.js';
@@ -53,6 +54,14 @@ export async function exportLogs(options: ExportLogsOptions): Promise<void> {
       if (isStorageError(error)) throw new CliError(storageProblem(paths.database, error));
       throw options.out === undefined ? error : fileError(options.out, error);
     }
+  }
+  // Exports read logs.db directly, so no gateway sees them: the CLI records them.
+  if (existsSync(paths.database)) {
+    auditFromCli(paths, {
+      event: 'logs.exported',
+      subject: options.server ?? null,
+      detail: { format: options.format ?? 'jsonl', messages: lines, toFile: options.out !== undefined },
+    });
   }
   if (options.out !== undefined) {
     try {

@@ -20,6 +20,7 @@ import { asUsageError } from '../gateway-errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT, isHttpUrl, portFromEnv, type GlobalOptions } from '../options.js';
 import { say, warn } from '../output.js';
 import { findRunningGateway } from '@mcp-gateway/gateway';
+import { auditFromCli } from '../cli-audit.js';
 
 export interface AddServerOptions extends GlobalOptions {
   name: string;
@@ -40,9 +41,11 @@ export async function addServer(options: AddServerOptions): Promise<void> {
   const entry = buildEntry(options);
 
   const paths = ensurePrivateHome(resolveHome(options.home));
+  let existed = false;
   try {
+    existed = name in readRegistry(paths.registry).parsed.mcpServers;
     // putServer refuses a duplicate too; checking first lets the message mention --force.
-    if (!options.force && name in readRegistry(paths.registry).parsed.mcpServers) {
+    if (!options.force && existed) {
       throw new UsageError(`server "${name}" already exists; pass --force to replace it, or choose another name`);
     }
     await putServer(paths.registry, name, entry, { replace: options.force === true });
@@ -51,6 +54,8 @@ export async function addServer(options: AddServerOptions): Promise<void> {
   }
 
   const running = await findRunningGateway(paths.runtime);
+  // A running gateway sees the change and records it; otherwise the CLI does.
+  if (!running) auditFromCli(paths, { event: existed ? 'server.changed' : 'server.added', subject: name, detail: { keys: Object.keys(entry) } });
   const view = serverView({ name, entry, transport: transportOf(entry) }, running?.url ?? `http://${DEFAULT_HOST}:${options.port}`);
   say(`${options.force ? 'Saved' : 'Added'} server "${name}" → ${describeUpstream(view, true)}`);
   if (running) {
@@ -197,4 +202,5 @@ export async function removeServer(options: RemoveServerOptions): Promise<void> 
   say(`Removed server "${options.name}". Its recorded messages are kept; delete them with: mcp-gateway logs clear --server ${options.name}`);
   const running = await findRunningGateway(paths.runtime);
   if (running) say(`The gateway at ${running.url} stops routing it within a second.`);
+  else auditFromCli(paths, { event: 'server.removed', subject: options.name, detail: {} });
 }

@@ -14,6 +14,8 @@ export interface ProxyOptions {
   log: (message: string) => void;
   /** The API token: demanded by servers with `"requireToken": true`, never forwarded. */
   token: string;
+  /** A client without the token was refused by a `requireToken` server. */
+  onTokenRefused?: (server: string) => void;
   /** The gateway's own base URL, for OAuth metadata that must name the gateway. */
   baseUrl: () => string;
   /** Request bodies larger than this get 413 instead of being forwarded. */
@@ -60,8 +62,9 @@ export function createProxy(options: ProxyOptions): Proxy {
     token: options.token,
     rewriteChallenge: (name: string, upstreamUrl: URL, value: string) => oauth.rewriteChallenge(name, upstreamUrl, value),
   };
-  const route = proxyRoute({ ...http, registry: options.registry, bridge, verdicts: new LegacyVerdicts() });
-  const legacy = legacyRoutes(options.registry, new LegacyPassthrough(http), options.token);
+  const onTokenRefused = options.onTokenRefused ?? (() => undefined);
+  const route = proxyRoute({ ...http, registry: options.registry, bridge, verdicts: new LegacyVerdicts(), onTokenRefused });
+  const legacy = legacyRoutes(options.registry, new LegacyPassthrough(http), options.token, onTokenRefused);
   return {
     mount(app) {
       app.all('/s/:name/mcp', route);

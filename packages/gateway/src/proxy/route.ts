@@ -13,10 +13,11 @@ import type { BridgeSessions } from './bridge/sessions.js';
  * A server with `"requireToken": true` answers only clients that present the
  * gateway token; for everyone else it is a 401 before anything is forwarded.
  */
-export function tokenRefusal(server: ResolvedServer, headers: Headers, token: string): Response | null {
+export function tokenRefusal(server: ResolvedServer, headers: Headers, token: string, onRefused: (server: string) => void): Response | null {
   if (!server.entry.requireToken) return null;
   const presented = presentedToken(headers, true);
   if (presented !== null && tokensEqual(presented, token)) return null;
+  onRefused(server.name);
   return jsonRpcErrorResponse(
     401,
     jsonRpcError(
@@ -30,6 +31,7 @@ export interface ProxyRouteOptions extends HttpProxyOptions {
   registry: LiveRegistry;
   bridge: BridgeSessions;
   verdicts: LegacyVerdicts;
+  onTokenRefused: (server: string) => void;
 }
 
 /** Answers by which an upstream says it has no Streamable HTTP endpoint (the spec's fallback trigger). */
@@ -45,12 +47,12 @@ function unknownServer(registry: LiveRegistry, name: string): Response {
 }
 
 /** `/s/:name/sse` and `/s/:name/message`: the legacy HTTP+SSE transport, passed through. */
-export function legacyRoutes(registry: LiveRegistry, legacy: LegacyPassthrough, token: string) {
+export function legacyRoutes(registry: LiveRegistry, legacy: LegacyPassthrough, token: string, onTokenRefused: (server: string) => void) {
   const withServer = (handle: (raw: Request, server: ResolvedServer) => Promise<Response> | Response) => async (c: Context): Promise<Response> => {
     const name = c.req.param('name') ?? '';
     const server = registry.get(name);
     if (!server) return unknownServer(registry, name);
-    const refused = tokenRefusal(server, c.req.raw.headers, token);
+    const refused = tokenRefusal(server, c.req.raw.headers, token, onTokenRefused);
     if (refused) return refused;
     if (server.transport === 'stdio') {
       return jsonRpcErrorResponse(404, jsonRpcError(null, `Server "${name}" is a stdio server; connect to /s/${name}/mcp (Streamable HTTP)`));
@@ -66,7 +68,7 @@ export function proxyRoute(options: ProxyRouteOptions) {
     const name = c.req.param('name') ?? '';
     const server = options.registry.get(name);
     if (!server) return unknownServer(options.registry, name);
-    const refused = tokenRefusal(server, c.req.raw.headers, options.token);
+    const refused = tokenRefusal(server, c.req.raw.headers, options.token, options.onTokenRefused);
     if (refused) return refused;
     // stdio and legacy HTTP+SSE servers are bridged: the client speaks Streamable HTTP either way.
     if (server.transport !== 'http') return options.bridge.handle(c.req.raw, server);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../server.js';
-import { startTestGateway, tempHome, type TestGateway } from '../test-support/gateway.js';
+import { eventually, startTestGateway, tempHome, type TestGateway } from '../test-support/gateway.js';
 import { startRawUpstream, type RawUpstream } from '../test-support/raw-upstream.js';
 import { launchToken, tokensEqual } from './token.js';
 
@@ -89,6 +89,8 @@ describe('servers with "requireToken": true', () => {
     expect(response.statusCode).toBe(401);
     expect(((await response.body.json()) as { error: { message: string } }).error.message).toContain('requires the gateway token');
     expect(seen.length).toBe(before);
+    // Counted like refused API calls: in the log (and the audit log), never with the header value.
+    await eventually(() => gateway.logs.some((l) => l.includes('server guarded')));
   });
 
   it('accept the token in X-MCP-Gateway-Token or Authorization, and never forward it', async () => {
