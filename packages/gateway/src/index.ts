@@ -6,7 +6,7 @@ export { readRegistry, RegistryError } from './registry/file.js';
 export { putServer, deleteServer, validateEntry, resolveServers, RegistryInputError, type ResolvedServer } from './registry/registry.js';
 export { SERVER_NAME_PATTERN, transportOf, type ServerEntry } from './registry/schema.js';
 export { openDatabase } from './store/db.js';
-export { iterateMessages, toExportLine, clearMessages, countMessages, type MessageFilter } from './store/queries.js';
+export { iterateMessages, toExportLine, clearMessages, type MessageFilter } from './store/queries.js';
 export { firstIdFrom } from './store/clear.js';
 export { AUDIT_EVENTS, appendAudit, readAudit, type AuditEntry, type AuditEvent, type AuditPage, type AuditRecord, type AuditSource } from './store/audit.js';
 export { MessageQueries } from './store/message-queries.js';

@@ -118,10 +118,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 
   api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name) });
   const app = createApp({
-    // A loopback address other than the usual names (127.0.0.2, say) must still be able to reach itself.
+    // The bound address is always allowed, so 127.0.0.2 (say) can reach itself; the guard knows the usual loopback names.
     access: {
       port: () => boundPort,
-      extraHosts: ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host) ? [] : [host.includes(':') ? `[${host}]` : host],
+      extraHosts: [host.includes(':') ? `[${host}]` : host],
       onReject: (header) => refusals.note('request.refused', header),
     },
     token,

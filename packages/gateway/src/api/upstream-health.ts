@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
-import { expandRecord } from '../proxy/stdio/env.js';
+import { configuredHeaders } from '../proxy/stdio/env.js';
 import type { LiveRegistry, ResolvedServer } from '../registry/registry.js';
 import type { ServerHealth } from '../types.js';
 
@@ -65,7 +65,7 @@ export class UpstreamHealth {
     const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
     try {
       const headers = {
-        ...expandRecord(server.entry.headers, process.env, `server "${server.name}" header`),
+        ...configuredHeaders(server),
         'content-type': 'application/json',
         accept: 'application/json, text/event-stream',
       };

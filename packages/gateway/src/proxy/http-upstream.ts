@@ -2,8 +2,8 @@ import { request, type Dispatcher } from 'undici';
 import type { ExchangeCapture, Recorder } from '../capture/recorder.js';
 import type { ResolvedServer } from '../registry/registry.js';
 import { nodeSource, teeBody, teeEvents, type ClientRewrite } from './relay.js';
-import { expandRecord } from './stdio/env.js';
-import { tokensEqual } from '../security/token.js';
+import { configuredHeaders } from './stdio/env.js';
+import { bearerCredential, tokensEqual } from '../security/token.js';
 import { collect, readBody, requestIds } from './body.js';
 import { describeUpstreamFailure, jsonRpcError, jsonRpcErrorResponse } from './errors.js';
 import { clientResponseHeaders, flatHeaders, isEventStream, upstreamRequestHeaders } from './headers.js';
@@ -64,8 +64,8 @@ const NO_BODY_STATUSES = new Set([204, 205, 304]);
 /** For a legacy HTTP+SSE POST: where it goes, and the session its messages belong to. */
 /** The gateway's own headers, plus Authorization when all it carries is the gateway token. */
 function withoutGatewayToken(headers: Headers, options: HttpProxyOptions): ReadonlySet<string> {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '')?.[1];
-  if (bearer === undefined || !tokensEqual(bearer, options.token)) return options.gatewayHeaders;
+  const bearer = bearerCredential(headers);
+  if (bearer === null || !tokensEqual(bearer, options.token)) return options.gatewayHeaders;
   return new Set([...options.gatewayHeaders, 'authorization']);
 }
 
@@ -99,9 +99,9 @@ export async function proxyToHttpUpstream(
   });
   if (body) capture.clientBody(collect(body, options.maxCaptureBytes()));
 
-  let configured: Record<string, string> | undefined;
+  let configured: Record<string, string>;
   try {
-    configured = expandRecord(server.entry.headers, process.env, `server "${server.name}" header`);
+    configured = configuredHeaders(server);
   } catch (error) {
     const payload = jsonRpcError(requestIds(body?.toString('utf8') ?? '')[0] ?? null, (error as Error).message);
     capture.gatewayAnswer(500, JSON.stringify(payload));

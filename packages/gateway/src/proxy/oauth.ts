@@ -4,7 +4,7 @@ import type { Recorder } from '../capture/recorder.js';
 import type { LiveRegistry } from '../registry/registry.js';
 import { describeUpstreamFailure } from './errors.js';
 import { flatHeaders } from './headers.js';
-import { expandRecord } from './stdio/env.js';
+import { configuredHeaders } from './stdio/env.js';
 
 export interface OAuthDiscoveryOptions {
   registry: LiveRegistry;
@@ -57,7 +57,7 @@ export class OAuthDiscovery {
     });
     let headers: Record<string, string>;
     try {
-      headers = expandRecord(server.entry.headers, process.env, `server "${name}" header`) ?? {};
+      headers = configuredHeaders(server);
     } catch (error) {
       capture.finish((error as Error).message);
       return c.json({ error: 'server_error', error_description: (error as Error).message }, 500);

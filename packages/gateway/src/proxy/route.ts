@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { LiveRegistry, ResolvedServer } from '../registry/registry.js';
 import type { LegacyPassthrough } from './legacy/passthrough.js';
 import { speaksLegacySse, type LegacyVerdicts } from './legacy/detect.js';
-import { expandRecord } from './stdio/env.js';
+import { configuredHeaders } from './stdio/env.js';
 import { isInitialize } from './body.js';
 import { presentedToken, tokensEqual } from '../security/token.js';
 import { jsonRpcError, jsonRpcErrorResponse } from './errors.js';
@@ -89,7 +89,7 @@ async function initializeOrDetect(raw: Request, server: ResolvedServer, options:
   const copy = () => new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal });
   const response = await proxyToHttpUpstream(copy(), server, options);
   if (!NOT_STREAMABLE.has(response.status) || !isInitialize(body)) return response;
-  const headers = expandRecord(server.entry.headers, process.env, `server "${server.name}" header`) ?? {};
+  const headers = configuredHeaders(server);
   if (!(await speaksLegacySse(new URL(server.entry.url ?? ''), headers, options.dispatcher))) return response;
   await response.body?.cancel();
   options.verdicts.markLegacy(server.name, server.entry.url ?? '');

@@ -23,10 +23,18 @@ export interface HostOriginOptions {
  * Origin come from CLIs and IDEs, not from web pages, and pass.
  */
 export function hostOriginGuard(options: HostOriginOptions): MiddlewareHandler {
+  // The port is known only after listen (port 0), so the set is built on first use, and again only if it changes.
+  let built: { port: number; hosts: Set<string> } | null = null;
+  const allowed = (port: number): Set<string> => {
+    if (built?.port !== port) {
+      const names = [...LOOPBACK_NAMES, ...(options.extraHosts ?? [])];
+      built = { port, hosts: new Set(names.map((n) => `${n}:${port}`.toLowerCase())) };
+    }
+    return built.hosts;
+  };
   return async (c, next) => {
     const port = options.port();
-    const names = [...LOOPBACK_NAMES, ...(options.extraHosts ?? [])];
-    const allowedHosts = new Set(names.map((n) => `${n}:${port}`.toLowerCase()));
+    const allowedHosts = allowed(port);
     const host = (c.req.header('host') ?? '').toLowerCase();
     if (!allowedHosts.has(host)) {
       options.onReject?.('host');

@@ -25,13 +25,16 @@ export function tokensEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** The credential of an `Authorization: Bearer <credential>` header, if that is what it holds. */
+export function bearerCredential(headers: Headers): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '')?.[1] ?? null;
+}
+
 /** The token a request presents: `Authorization: Bearer <token>`, or the gateway's own header. */
 export function presentedToken(headers: Headers, allowAuthorization: boolean): string | null {
   const own = headers.get('x-mcp-gateway-token');
   if (own) return own;
-  if (!allowAuthorization) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '');
-  return match?.[1] ?? null;
+  return allowAuthorization ? bearerCredential(headers) : null;
 }
 
 export interface TokenGuardOptions {

@@ -41,7 +41,3 @@ function messageValue(record: MessageRecord): unknown {
 }
 
 export { clearMessages, clearMessagesStepwise, type ClearFilter, type ClearOutcome } from './clear.js';
-
-export function countMessages(sqlite: Database.Database): number {
-  return (sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
-}

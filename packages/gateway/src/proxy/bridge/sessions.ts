@@ -4,7 +4,7 @@ import { collect, isInitialize, readBody, requestIds } from '../body.js';
 import { jsonRpcError, jsonRpcErrorResponse } from '../errors.js';
 import { flatHeaders, isEventStream } from '../headers.js';
 import { teeBody, teeEvents, webSource } from '../relay.js';
-import { childEnvironment, expandRecord, expandReferences, MissingVariableError } from '../stdio/env.js';
+import { childEnvironment, expandRecord, expandReferences, MissingVariableError, configuredHeaders } from '../stdio/env.js';
 import type { StdioCommand } from '../stdio/child.js';
 import { stdioChannel } from '../stdio/channel.js';
 import { sseChannel } from '../legacy/sse-channel.js';
@@ -157,13 +157,13 @@ export class BridgeSessions {
   private channelFor(server: ResolvedServer): ChannelFactory {
     if (server.transport === 'stdio') return stdioChannel(this.commandFor(server));
     const env = this.options.env ?? process.env;
-    let headers: Record<string, string> | undefined;
+    let headers: Record<string, string>;
     try {
-      headers = expandRecord(server.entry.headers, env, `server "${server.name}" header`);
+      headers = configuredHeaders(server, env);
     } catch (error) {
       throw new Error(`Cannot connect to legacy SSE server "${server.name}": ${(error as Error).message}`);
     }
-    return sseChannel({ url: new URL(server.entry.url ?? ''), headers: headers ?? {}, dispatcher: this.options.dispatcher });
+    return sseChannel({ url: new URL(server.entry.url ?? ''), headers, dispatcher: this.options.dispatcher });
   }
 
   private commandFor(server: ResolvedServer): StdioCommand {

@@ -41,3 +41,8 @@ export function expandRecord(
   if (!values) return undefined;
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, expandReferences(v, env, `${where} "${k}"`)]));
 }
+
+/** A server's configured headers with `${env:NAME}` expanded ({} when it has none); throws MissingVariableError naming the header. */
+export function configuredHeaders(server: { name: string; entry: { headers?: Record<string, string> } }, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return expandRecord(server.entry.headers, env, `server "${server.name}" header`) ?? {};
+}
