@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../types.js';
 import { clearMessages, clearMessagesStepwise } from './clear.js';
 import { openDatabase } from './db.js';
-import { prepareMessageInsert } from './writer.js';
+import { prepareMessageInsert } from './batch.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-clear-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { MessageRecord } from '../types.js';
-import { prepareMessageInsert } from './writer.js';
+import { prepareMessageInsert } from './batch.js';
 
 // One line of a JSONL export (ExportLine in types.ts). Unknown keys are ignored,
 // so a file from a newer version still imports what this one understands.

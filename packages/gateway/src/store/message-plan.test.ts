@@ -3,7 +3,7 @@ import type { MessageKind, MessageRecord } from '../types.js';
 import { openDatabase } from './db.js';
 import type { Cursor, MessageFilter } from './message-filter.js';
 import { MessageQueries } from './message-queries.js';
-import { prepareMessageInsert } from './writer.js';
+import { prepareMessageInsert } from './batch.js';
 
 // A deterministic table of 6,000 messages: several per millisecond, the last
 // 300 with old timestamps under new ids (as an import leaves them), so every
