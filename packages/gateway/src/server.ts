@@ -36,8 +36,6 @@ export interface StartOptions {
   token?: string;
   /** How often retention limits are enforced (default every minute). */
   retentionIntervalMs?: number;
-  /** For tests: the gateway's own SQLite connection once open, e.g. to run it out of space with PRAGMA max_page_count. */
-  onDatabaseOpen?: (sqlite: Database.Database) => void;
 }
 
 export interface RunningGateway {
@@ -86,7 +84,6 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let sqlite: Database.Database;
   try {
     ({ sqlite } = openDatabase(paths.database, { busyTimeoutMs: 100 }));
-    options.onDatabaseOpen?.(sqlite);
   } catch (error) {
     registry.close();
     throw new GatewayStartError(
@@ -95,7 +92,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   }
   // The API is created below; the writer only calls publish after a flush.
   let api: Api | null = null;
-  const writer = new Writer({ sqlite, onError: (message) => log(message), onFlushed: (rows) => api?.publish(rows) });
+  const writer = new Writer({ sqlite, workerFile: paths.database, onError: (message) => log(message), onFlushed: (rows) => api?.publish(rows) });
+  try {
+    await writer.ready();
+  } catch (error) {
+    await writer.close();
+    sqlite.close();
+    registry.close();
+    throw new GatewayStartError(`Cannot start the storage writer for ${paths.database}: ${(error as Error).message}.`);
+  }
   const audit = new AuditLog({ sink: writer, registry });
   const refusals = new RefusalCounter({
     report: (kind, reason, count, repeated) => {
@@ -137,7 +142,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     server = await listen(app, host, boundPort);
   } catch (error) {
     api.close();
-    writer.close();
+    await writer.close();
     sqlite.close();
     registry.close();
     await proxy.close();
@@ -151,7 +156,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const pruner = new RetentionPruner({
     sqlite,
     limits: () => registry.settings().retention,
-    flush: () => writer.flush(),
+    exclusive: (step) => writer.exclusive(step),
     onPruned: ({ removed, reason, before }) => {
       log(`retention: removed ${removed} messages (${reason})`);
       api?.cleared({ server: null, before, removed });
@@ -180,7 +185,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       // Counted refusals and the last changes go out with the writer's final flush.
       refusals.close();
       audit.close();
-      writer.close();
+      await writer.close();
       sqlite.close();
       registry.close();
       await proxy.close();

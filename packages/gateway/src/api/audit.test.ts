@@ -108,7 +108,7 @@ describe('the audit log', () => {
       for (let i = 0; i < 3; i++) await session.client.callTool({ name: 'echo', arguments: { text: `${i}` } });
       await session.close();
       const pruned = await eventually(() => {
-        own.writer.flush();
+        own.writer.flushSync();
         const { sqlite } = openDatabase(join(home, 'logs.db'), { readonly: true });
         try {
           return readAudit(sqlite, { limit: 10, event: 'logs.pruned' }).entries[0];

@@ -20,10 +20,10 @@ export function auditRoutes(ctx: ApiContext): RouteSpec[] {
         'Page with `before` = `next.before`.',
       query: auditQuery,
       responses: { 200: { description: 'A page of audit entries', schema: auditPageSchema }, 400: { ...ERROR_RESPONSES[400], schema: apiErrorSchema } },
-      handle: ({ c, query }) => {
+      handle: async ({ c, query }) => {
         checkFilter(query);
         // Entries wait in the writer's queue like messages: write them first so the list is current.
-        writer.flush();
+        await writer.flush();
         return c.json(readAudit(sqlite, query));
       },
     }),

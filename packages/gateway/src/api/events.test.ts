@@ -110,11 +110,11 @@ describe('GET /api/events', () => {
       blocker.pragma('busy_timeout = 0');
       blocker.exec('BEGIN IMMEDIATE');
       gateway.writer.enqueue({ op: 'stderr', server: 'up', sessionId: null, timestamp: Date.now(), line: 'x' });
-      gateway.writer.flush();
+      gateway.writer.flushSync();
       blocker.exec('ROLLBACK');
       blocker.close();
       await eventually(() => {
-        gateway.writer.flush();
+        gateway.writer.flushSync();
         return gateway.writer.health().ok;
       });
     })();

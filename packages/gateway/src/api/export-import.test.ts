@@ -78,7 +78,7 @@ describe('export and import', () => {
     const b = await connect(`${gateway.url}/s/json/mcp`, 'har-client', '1.0.0', secrets);
     await b.client.callTool({ name: 'echo', arguments: { text: 'over json' } });
     await b.close();
-    gateway.writer.flush();
+    gateway.writer.flushSync();
   });
 
   afterAll(async () => {

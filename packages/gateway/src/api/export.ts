@@ -26,13 +26,13 @@ export function exportRoutes(ctx: ApiContext): RouteSpec[] {
         200: { description: 'application/x-ndjson (jsonl) or application/json (har)', schema: harSchema },
         400: { ...ERROR_RESPONSES[400], schema: apiErrorSchema },
       },
-      handle: ({ c, query }) => {
+      handle: async ({ c, query }) => {
         const { format = 'jsonl', includeSecrets = false, ...filter } = query;
         checkFilter(filter);
         // Which filters, not their values: a search (q) can quote what was said.
         const filters = Object.keys(filter).filter((name) => filter[name as keyof typeof filter] !== undefined);
         ctx.deps.audit.record('logs.exported', { subject: filter.server ?? null, detail: { format, filters, includeSecrets }, source: 'api' });
-        writer.flush();
+        await writer.flush();
         const before = ctx.queries.newestId() + 1;
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         if (format === 'har') {

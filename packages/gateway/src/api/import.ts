@@ -58,11 +58,13 @@ export function importRoutes(ctx: ApiContext): RouteSpec[] {
           const listed = errors.map((e) => `line ${e.line}: ${e.message}`).join('; ');
           throw new ApiFailure(400, 'bad_import', `nothing imported: ${listed}`);
         }
-        // Queued rows take their (lower) ids first, so ids stay in insertion order for the event stream.
-        writer.flush();
-        const health = writer.health();
-        if (!health.ok) throw new ApiFailure(503, 'storage_failing', `nothing imported: storage is failing (${health.error ?? 'unknown error'})`);
-        const rows = insertImport(sqlite, lines, () => writer.allocateMessageId());
+        // Queued rows take their (lower) ids first, so ids stay in insertion order for the event stream;
+        // and the import commits while the writer thread is idle, so the two never contend for the lock.
+        const rows = await writer.exclusive(() => {
+          const health = writer.health();
+          if (!health.ok) throw new ApiFailure(503, 'storage_failing', `nothing imported: storage is failing (${health.error ?? 'unknown error'})`);
+          return insertImport(sqlite, lines, () => writer.allocateMessageId());
+        });
         ctx.feed.publishMessages(rows);
         const result: ImportResult = { imported: rows.length, firstId: rows[0]?.id ?? null, lastId: rows[rows.length - 1]?.id ?? null };
         ctx.deps.audit.record('logs.imported', { detail: { ...result }, source: 'api' });

@@ -43,8 +43,8 @@ export function messageRoutes(ctx: ApiContext): RouteSpec[] {
         'Each item carries its pair (the answer of a request, the request of an answer) with the duration.',
       query: listMessagesQuery,
       responses: { 200: { description: 'A page of messages', schema: messagePageSchema }, 400: { ...ERROR_RESPONSES[400], schema: apiErrorSchema } },
-      handle: ({ c, query }) => {
-        writer.flush();
+      handle: async ({ c, query }) => {
+        await writer.flush();
         const { filter, cursor, maxBody } = listRequest(query);
         return c.json(ctx.queries.page(filter, cursor, maxBody));
       },
@@ -57,8 +57,8 @@ export function messageRoutes(ctx: ApiContext): RouteSpec[] {
       summary: 'One message whole, with its pair, its HTTP exchange (headers masked) and, for a request, the progress and cancellation messages tied to it',
       params: messageIdParams,
       responses: { 200: { description: 'The message and its context', schema: messageDetailSchema }, 404: { ...ERROR_RESPONSES[404], schema: apiErrorSchema } },
-      handle: ({ c, params }) => {
-        writer.flush();
+      handle: async ({ c, params }) => {
+        await writer.flush();
         const detail = ctx.queries.detail(params.id);
         if (!detail) throw notFound(`no message with id ${params.id}`);
         return c.json(detail);
@@ -77,11 +77,13 @@ export function messageRoutes(ctx: ApiContext): RouteSpec[] {
       responses: { 200: { description: 'What was removed', schema: clearResultSchema }, 400: { ...ERROR_RESPONSES[400], schema: apiErrorSchema } },
       handle: async ({ c, query }) => {
         // Queued rows belong to the period being cleared: write them first so they go too.
-        writer.flush();
-        const everything = ctx.queries.newestId() + 1;
-        const byTime = query.until === undefined ? null : firstIdFrom(sqlite, query.until + 1, query.server);
-        const before = Math.min(query.before ?? everything, byTime ?? everything);
-        const outcome = await clearMessagesStepwise(sqlite, { server: query.server, before });
+        const before = await writer.exclusive(() => {
+          const everything = ctx.queries.newestId() + 1;
+          const byTime = query.until === undefined ? null : firstIdFrom(sqlite, query.until + 1, query.server);
+          return Math.min(query.before ?? everything, byTime ?? everything);
+        });
+        // Each step deletes while the writer thread is idle; recording goes on between steps.
+        const outcome = await clearMessagesStepwise(sqlite, { server: query.server, before }, (step) => writer.exclusive(step));
         const event: ClearEvent = { server: query.server ?? null, before, removed: outcome.removed };
         ctx.feed.publish({ type: 'clear', data: event });
         ctx.deps.audit.record('logs.cleared', {

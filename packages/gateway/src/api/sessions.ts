@@ -19,8 +19,8 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
       summary: 'Recorded MCP sessions, most recently active first: client and protocol from initialize, first and last seen, message and error counts',
       query: sessionsQuery,
       responses: { 200: { description: 'A page of sessions', schema: sessionPageSchema }, 400: { ...ERROR_RESPONSES[400], ...error } },
-      handle: ({ c, query }) => {
-        writer.flush();
+      handle: async ({ c, query }) => {
+        await writer.flush();
         return c.json(listSessions(cache, { server: query.server, before: query.before, limit: query.limit }));
       },
     }),
@@ -37,8 +37,8 @@ export function sessionRoutes(ctx: ApiContext): RouteSpec[] {
         400: { ...ERROR_RESPONSES[400], ...error },
         404: { ...ERROR_RESPONSES[404], ...error },
       },
-      handle: ({ c, params, query }) => {
-        writer.flush();
+      handle: async ({ c, params, query }) => {
+        await writer.flush();
         const found = findSessions(cache, params.id, query.server);
         const session = found[0];
         if (!session) throw notFound(`no session ${JSON.stringify(params.id)}${query.server === undefined ? '' : ` on server "${query.server}"`}`);

@@ -17,9 +17,9 @@ export function statsRoutes(ctx: ApiContext): RouteSpec[] {
       summary: 'Per server and method: messages, errors, bytes and p50/p95/p99 duration of the answers',
       query: statsQuery,
       responses: { 200: { description: 'Rows by server, then method', schema: statsResponseSchema }, 400: { ...ERROR_RESPONSES[400], schema: apiErrorSchema } },
-      handle: ({ c, query }) => {
+      handle: async ({ c, query }) => {
         checkFilter(query);
-        writer.flush();
+        await writer.flush();
         const body: StatsResponse = {
           since: query.since === undefined ? null : new Date(query.since).toISOString(),
           until: query.until === undefined ? null : new Date(query.until).toISOString(),

@@ -27,9 +27,9 @@ export function stderrRoutes(ctx: ApiContext): RouteSpec[] {
       params: serverParams,
       query: stderrQuery,
       responses: { 200: { description: 'stderr lines', schema: stderrSchema }, 404: { ...ERROR_RESPONSES[404], schema: apiErrorSchema } },
-      handle: ({ c, params, query }) => {
+      handle: async ({ c, params, query }) => {
         if (!ctx.deps.registry.get(params.name)) throw notFound(`no server named "${params.name}"`);
-        ctx.deps.writer.flush();
+        await ctx.deps.writer.flush();
         return c.json({ lines: readStderr(ctx.deps.sqlite, { server: params.name, ...query }) });
       },
     }),

@@ -26,7 +26,7 @@ describe('files the gateway creates', () => {
       // A write makes SQLite create the -wal and -shm files.
       const response = await fetch(`${gateway.url}/s/none/mcp`, { method: 'POST', body: '{}' });
       expect(response.status).toBe(404);
-      gateway.writer.flush();
+      gateway.writer.flushSync();
       expect(mode(home)).toBe(0o700);
       await putServer(join(home, 'mcp.json'), 'added', { url: 'http://127.0.0.1:9/mcp' }, { replace: false });
       for (const file of ['logs.db', 'logs.db-wal', 'logs.db-shm', 'mcp.json', 'gateway.json']) {

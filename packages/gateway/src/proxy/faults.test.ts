@@ -37,7 +37,7 @@ afterAll(async () => {
   // After every fault: still answering, store intact, nothing recorded before lost.
   const health = await gateway.api('/health');
   expect(health.status).toBe(200);
-  gateway.writer.flush();
+  gateway.writer.flushSync();
   const db = new Database(join(gateway.home, 'logs.db'), { readonly: true });
   expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   db.close();

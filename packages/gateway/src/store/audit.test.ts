@@ -29,7 +29,7 @@ describe('the audit table', () => {
       now += 1000;
       audit.record(i % 2 ? 'logs.exported' : 'logs.imported', { detail: { n: i }, source: 'api' });
     }
-    writer.flush();
+    writer.flushSync();
     const first = readAudit(sqlite, { limit: 2 });
     expect(first.entries.map((e) => e.detail.n)).toEqual([4, 3]);
     expect(first.hasMore).toBe(true);

@@ -108,12 +108,19 @@ export function clearMessages(sqlite: Database.Database, filter: ClearFilter = {
   }
 }
 
+/** Runs one synchronous step of a write on the caller's connection (Writer.exclusive: while the writer thread is idle). */
+export type StepRunner = <T>(step: () => T) => Promise<T>;
+
+const nextTurn: StepRunner = async (step) => {
+  await new Promise((resolve) => setImmediate(resolve));
+  return step();
+};
+
 /** Clears step by step, letting the event loop (the proxy, the writer) run between steps. */
-export async function clearMessagesStepwise(sqlite: Database.Database, filter: ClearFilter = {}): Promise<ClearOutcome> {
+export async function clearMessagesStepwise(sqlite: Database.Database, filter: ClearFilter = {}, runStep: StepRunner = nextTurn): Promise<ClearOutcome> {
   const steps = clearSteps(sqlite, filter);
   for (;;) {
-    const step = steps.next();
+    const step = await runStep(() => steps.next());
     if (step.done) return step.value;
-    await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -24,6 +24,8 @@ export interface OpenDatabaseOptions {
    * the writer retry instead; the CLI can afford to wait.
    */
   busyTimeoutMs?: number;
+  /** Apply pending migrations (default true); the storage writer thread opens a file the gateway has already migrated. */
+  migrate?: boolean;
 }
 
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
@@ -46,6 +48,6 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): O
     sqlite.pragma('temp_store = MEMORY');
   }
   const db = drizzle(sqlite, { schema });
-  if (!options.readonly) migrate(db, { migrationsFolder: MIGRATIONS });
+  if (!options.readonly && options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS });
   return { db, sqlite };
 }

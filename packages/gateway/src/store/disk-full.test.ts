@@ -1,8 +1,7 @@
-// A full disk, honestly: SQLite's max_page_count on the gateway's own
-// connection makes its writes fail with SQLITE_FULL ("database or disk is
+// A full disk, honestly: SQLite's max_page_count on the connection that
+// commits the recording (the writer thread's) makes its writes fail with SQLITE_FULL ("database or disk is
 // full"), exactly the error a full file system gives, without root or a tiny
 // mount. Raising it again is the disk getting space back.
-import type Database from 'better-sqlite3';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,27 +20,26 @@ describe('disk full while recording', () => {
 
   it('keeps traffic flowing, reports the error once in the log and /api/health, and writes the backlog when space returns', async () => {
     upstream = await startUpstream();
-    let connection: Database.Database | undefined;
-    gateway = await startTestGateway({ up: { url: upstream.url } }, tempHome(), { onDatabaseOpen: (sqlite) => (connection = sqlite) });
-    const db = connection as Database.Database;
+    gateway = await startTestGateway({ up: { url: upstream.url } }, tempHome());
+    const { writer } = gateway;
     const client = new Client({ name: 'c', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/s/up/mcp`)));
-    gateway.writer.flush();
+    writer.flushSync();
 
-    const roomy = db.pragma('max_page_count', { simple: true }) as number;
-    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const roomy = writer.pragma('max_page_count') as number;
+    writer.pragma(`max_page_count = ${writer.pragma('page_count') as number}`);
     const pad = 'x'.repeat(2000);
     for (let i = 0; i < 30; i++) {
       const result = await client.callTool({ name: 'echo', arguments: { text: `full-${i}-${pad}` } });
       expect(result.content).toEqual([{ type: 'text', text: `full-${i}-${pad}` }]);
     }
-    gateway.writer.flush();
+    writer.flushSync();
     const health = (await (await gateway.api('/health')).json()) as GatewayHealth;
     expect(health).toMatchObject({ status: 'degraded', storage: { ok: false, error: 'storage write failed: database or disk is full' } });
     expect(health.storage.pendingWrites).toBeGreaterThanOrEqual(60);
     expect(gateway.logs.filter((l) => l.startsWith('storage write failed'))).toEqual(['storage write failed: database or disk is full']);
 
-    db.pragma(`max_page_count = ${roomy}`);
+    writer.pragma(`max_page_count = ${roomy}`);
     const rows = await eventually(() => {
       const all = gateway.messages().filter((r) => r.body.includes('full-'));
       return all.length === 60 && all;

@@ -1,13 +1,17 @@
 import type Database from 'better-sqlite3';
 import type { RetentionSetting } from '../registry/schema.js';
-import { clearMessagesStepwise, firstIdFrom, type ClearOutcome } from './clear.js';
+import { clearMessagesStepwise, firstIdFrom, type ClearOutcome, type StepRunner } from './clear.js';
 
 export interface RetentionOptions {
   sqlite: Database.Database;
   /** Read each round, so a change to mcp.json applies without a restart. */
   limits: () => Required<RetentionSetting>;
-  /** Flushes what the writer holds, so the counts are current. */
-  flush: () => void;
+  /**
+   * Runs a step on `sqlite` once what the writer holds is written and while it
+   * is idle (Writer.exclusive), so the counts are current and deletes never
+   * contend with the writer.
+   */
+  exclusive: StepRunner;
   onPruned?: (outcome: ClearOutcome & { before: number; reason: string }) => void;
   onError?: (message: string) => void;
   intervalMs?: number;
@@ -54,10 +58,9 @@ export class RetentionPruner {
 
   private async round(): Promise<void> {
     try {
-      this.options.flush();
-      const cut = this.cutoff();
+      const cut = await this.options.exclusive(() => this.cutoff());
       if (!cut) return;
-      const outcome = await clearMessagesStepwise(this.options.sqlite, { before: cut.before });
+      const outcome = await clearMessagesStepwise(this.options.sqlite, { before: cut.before }, this.options.exclusive);
       this.options.onPruned?.({ ...outcome, ...cut });
     } catch (error) {
       this.options.onError?.(`retention pruning failed: ${(error as Error).message}`);

@@ -22,7 +22,7 @@ describe('when storage fails', () => {
     gateway = await startTestGateway({ up: { url: upstream.url } });
     const client = new Client({ name: 'c', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/s/up/mcp`)));
-    gateway.writer.flush();
+    gateway.writer.flushSync();
 
     // Another connection holds the write lock: every flush fails with SQLITE_BUSY.
     blocker = new Database(join(gateway.home, 'logs.db'));
@@ -33,7 +33,7 @@ describe('when storage fails', () => {
       const result = await client.callTool({ name: 'echo', arguments: { text: `during-${i}` } });
       expect(result.content).toEqual([{ type: 'text', text: `during-${i}` }]);
     }
-    gateway.writer.flush();
+    gateway.writer.flushSync();
     const health = (await (await gateway.api('/health')).json()) as { status: string; storage: { ok: boolean; error: string; pendingWrites: number } };
     expect(health.status).toBe('degraded');
     expect(health.storage.ok).toBe(false);
@@ -44,7 +44,7 @@ describe('when storage fails', () => {
     blocker.exec('ROLLBACK');
     blocker.close();
     const rows = await eventually(() => {
-      gateway.writer.flush();
+      gateway.writer.flushSync();
       const all = gateway.messages().filter((r) => r.body.includes('during-'));
       return all.length === 40 && all;
     }, 5000);

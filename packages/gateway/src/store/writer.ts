@@ -1,18 +1,21 @@
 import type Database from 'better-sqlite3';
-import { prepareBatch, type BatchStatements } from './batch.js';
+import { InlineApplier, WorkerApplier, type BatchApplier } from './batch-applier.js';
 import type { MessageRow, WriteOp } from './rows.js';
 
 export interface WriterOptions {
+  /** This thread's connection: where ids start, and where batches commit when there is no worker. */
   sqlite: Database.Database;
-  /** Longest a recorded message waits before it is on disk: bounds what a crash can lose. */
+  /** Commit on a worker thread with its own connection to this file (the gateway). Without it, batches commit on this thread. */
+  workerFile?: string;
+  /** Longest a recorded message waits before it is on its way to disk: bounds what a crash can lose. */
   flushIntervalMs?: number;
-  /** A queue this long is flushed at once rather than on the timer. */
+  /** A queue this long is sent at once rather than on the timer. */
   flushBatchSize?: number;
   /** While storage fails, ops are kept for retry up to this many; older ones are dropped and counted. */
   maxPendingOps?: number;
   /** Called once per distinct storage failure, and once on recovery. */
   onError?: (message: string) => void;
-  /** Called after each successful flush with the messages it wrote, in id order. */
+  /** Called after each committed batch with the messages it wrote, in id order. */
   onFlushed?: (rows: MessageRow[]) => void;
 }
 
@@ -23,30 +26,54 @@ export interface WriterHealth {
   droppedWrites: number;
 }
 
+interface Waiter {
+  /** Resolved once every op up to this sequence number is settled. */
+  through: number;
+  resolve: () => void;
+}
+
+/** One transaction's worth at most, so a backlog after an outage goes out in pieces others can run between. */
+const MAX_BATCH_FACTOR = 5;
+
 /**
  * Batches the recorder's writes into one transaction every few milliseconds so
  * recording never costs the proxied request a disk write. Ids are handed out
  * here, before the insert, so a response row can name its request in the same
- * batch. If storage fails the ops stay queued and are retried; traffic never
+ * batch. The batches are committed by a BatchApplier, in the gateway on a
+ * worker thread, so the event loop that forwards traffic never waits for
+ * SQLite. If storage fails the ops stay queued and are retried; traffic never
  * waits on the database.
  */
 export class Writer {
   private queue: WriteOp[] = [];
+  /** Sequence number of queue[0]; every op enqueued gets the next one. */
+  private queueStart = 0;
+  private inFlight: { ops: WriteOp[]; end: number } | null = null;
+  /** Every op below this is on disk or was dropped. */
+  private settled = 0;
+  private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** The timer fired while a batch was in flight: send the next one as soon as it is done. */
+  private due = false;
   private nextMessageId: number;
   private nextExchangeId: number;
   private error: string | null = null;
   private dropped = 0;
   private closed = false;
-  private readonly statements: BatchStatements;
+  private readonly applier: BatchApplier;
   private readonly healthListeners = new Set<(health: WriterHealth) => void>();
-  private readonly options: Required<Omit<WriterOptions, 'onError' | 'onFlushed'>> & WriterOptions;
+  private readonly options: Required<Pick<WriterOptions, 'flushIntervalMs' | 'flushBatchSize' | 'maxPendingOps'>> & WriterOptions;
 
   constructor(options: WriterOptions) {
     this.options = { flushIntervalMs: 50, flushBatchSize: 1000, maxPendingOps: 200_000, ...options };
-    this.statements = prepareBatch(options.sqlite);
     this.nextMessageId = highestId(options.sqlite, 'messages') + 1;
     this.nextExchangeId = highestId(options.sqlite, 'exchanges') + 1;
+    this.applier = options.workerFile ? new WorkerApplier(options.workerFile) : new InlineApplier(options.sqlite);
+  }
+
+  /** Resolves once batches can be committed; rejects with why they cannot (the writer thread could not open the database). */
+  ready(): Promise<void> {
+    return this.applier.ready();
   }
 
   allocateMessageId(): number {
@@ -63,48 +90,51 @@ export class Writer {
     if (this.queue.length > this.options.maxPendingOps) {
       const excess = this.queue.length - this.options.maxPendingOps;
       this.queue.splice(0, excess);
+      this.queueStart += excess;
       this.dropped += excess;
     }
-    if (this.queue.length >= this.options.flushBatchSize) {
-      this.flush();
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.options.flushIntervalMs);
-      this.timer.unref();
+    // While storage fails only the retry timer (or an explicit flush) tries again.
+    if (this.queue.length >= this.options.flushBatchSize && !this.error) this.send();
+    else this.arm(this.options.flushIntervalMs);
+  }
+
+  /** Resolves once everything enqueued before the call is committed (or storage failed: see health()). */
+  flush(): Promise<void> {
+    const through = this.queueStart + this.queue.length;
+    if (this.settled >= through) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.waiters.push({ through, resolve }));
+    this.send();
+    return done;
+  }
+
+  /**
+   * Commits everything enqueued so far before returning, blocking this thread
+   * meanwhile: for shutdown, and for tests that read the file right after.
+   */
+  flushSync(): void {
+    this.applier.waitSync();
+    while (this.queue.length > 0) {
+      this.send();
+      this.applier.waitSync();
+      // Failed: the ops stay queued for the retry timer.
+      if (this.error) return;
     }
   }
 
-  /** Writes everything queued now. Safe to call at any time. */
-  flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
-    let written: MessageRow[];
-    try {
-      written = this.statements.applyAll(batch);
-    } catch (failure) {
-      // Keep the batch for a retry, ahead of anything queued meanwhile.
-      this.queue = batch.concat(this.queue);
-      this.report(`storage write failed: ${(failure as Error).message}`);
-      if (!this.closed && !this.timer) {
-        this.timer = setTimeout(() => this.flush(), Math.max(this.options.flushIntervalMs, 1000));
-        this.timer.unref();
-      }
-      return;
-    }
-    if (this.error) {
-      this.error = null;
-      this.options.onError?.('storage recovered; recording resumed');
-      this.notifyHealth();
-    }
-    if (written.length > 0) this.options.onFlushed?.(written);
+  /**
+   * Writes everything queued, then runs `fn` while no batch is in flight: a
+   * write on this thread's connection (a clear step, an import) then never
+   * contends with the writer's for SQLite's lock. `fn` must be synchronous.
+   */
+  async exclusive<T>(fn: () => T): Promise<T> {
+    await this.flush();
+    while (this.inFlight) await this.flush();
+    return fn();
   }
 
   health(): WriterHealth {
-    return { ok: this.error === null, error: this.error, pendingWrites: this.queue.length, droppedWrites: this.dropped };
+    const pendingWrites = this.queue.length + (this.inFlight?.ops.length ?? 0);
+    return { ok: this.error === null, error: this.error, pendingWrites, droppedWrites: this.dropped };
   }
 
   /** Calls `listener` when storage starts failing (or fails differently) and when it recovers. */
@@ -113,11 +143,80 @@ export class Writer {
     return () => this.healthListeners.delete(listener);
   }
 
-  /** Flushes what is queued and stops accepting writes. */
-  close(): void {
-    this.flush();
+  /** Runs a pragma on the connection that commits the batches. */
+  pragma(statement: string): unknown {
+    return this.applier.pragma(statement);
+  }
+
+  /** Commits what is queued, stops accepting writes and ends the writer thread. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flushSync();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.applier.close();
+  }
+
+  private arm(ms: number): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.inFlight) this.due = true;
+      else this.send();
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** Hands the front of the queue to the applier, unless a batch is already in flight. */
+  private send(): void {
+    if (this.inFlight || this.queue.length === 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.due = false;
+    const count = Math.min(this.queue.length, this.options.flushBatchSize * MAX_BATCH_FACTOR);
+    const ops = count === this.queue.length ? this.queue : this.queue.slice(0, count);
+    this.queue = count === this.queue.length ? [] : this.queue.slice(count);
+    this.queueStart += count;
+    const batch = { ops, end: this.queueStart };
+    this.inFlight = batch;
+    this.applier.apply(ops, (error) => this.done(batch, error));
+  }
+
+  private done(batch: { ops: WriteOp[]; end: number }, error: string | null): void {
+    this.inFlight = null;
+    if (error !== null) {
+      // Keep the batch for a retry, ahead of anything queued meanwhile.
+      this.queue = batch.ops.concat(this.queue);
+      this.queueStart -= batch.ops.length;
+      this.report(`storage write failed: ${error}`);
+      this.release(Number.POSITIVE_INFINITY);
+      this.arm(Math.max(this.options.flushIntervalMs, 1000));
+      return;
+    }
+    this.settled = batch.end;
+    if (this.error) {
+      this.error = null;
+      this.options.onError?.('storage recovered; recording resumed');
+      this.notifyHealth();
+    }
+    const rows = rowsAsWritten(batch.ops);
+    if (rows.length > 0) this.options.onFlushed?.(rows);
+    this.release(this.settled);
+    if (this.queue.length === 0) return;
+    if (this.due || this.waiters.length > 0 || this.queue.length >= this.options.flushBatchSize) this.send();
+    else this.arm(this.options.flushIntervalMs);
+  }
+
+  /** Resolves the flushes waiting for ops up to `through` (all of them when storage failed: they would wait for the outage). */
+  private release(through: number): void {
+    if (this.waiters.length === 0) return;
+    const still: Waiter[] = [];
+    for (const waiter of this.waiters) {
+      if (waiter.through <= through) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.waiters = still;
   }
 
   private report(message: string): void {
@@ -131,6 +230,34 @@ export class Writer {
     const health = this.health();
     for (const listener of this.healthListeners) listener(health);
   }
+}
+
+/**
+ * The messages of a committed batch as they now are on disk: later ops of the
+ * same batch (pairing, HTTP status, session) applied to copies of the rows,
+ * so what is published matches what a read returns.
+ */
+function rowsAsWritten(ops: WriteOp[]): MessageRow[] {
+  const written: MessageRow[] = [];
+  const byId = new Map<number, MessageRow>();
+  for (const op of ops) {
+    if (op.op === 'message') {
+      const row = { ...op.row };
+      written.push(row);
+      byId.set(row.id, row);
+    } else if (op.op === 'pair') {
+      const request = byId.get(op.requestId);
+      if (request) request.pairedId = op.responseId;
+    } else if (op.op === 'annotate') {
+      for (const id of op.ids) {
+        const row = byId.get(id);
+        if (!row) continue;
+        row.httpStatus = op.httpStatus ?? row.httpStatus;
+        row.sessionId = row.sessionId ?? op.sessionId;
+      }
+    }
+  }
+  return written;
 }
 
 export function highestId(sqlite: Database.Database, table: 'messages' | 'exchanges'): number {

@@ -28,14 +28,14 @@ export function tempHome(): string {
 export async function startTestGateway(
   servers?: Record<string, unknown>,
   home = tempHome(),
-  extra: Partial<Pick<StartOptions, 'stdioIdleMs' | 'retentionIntervalMs' | 'onDatabaseOpen'>> = {},
+  extra: Partial<Pick<StartOptions, 'stdioIdleMs' | 'retentionIntervalMs'>> = {},
 ): Promise<TestGateway> {
   // Without servers the gateway starts with no mcp.json at all, as on first run.
   if (servers) writeTestRegistry(home, servers);
   const logs: string[] = [];
   const gateway = await startGateway({ home, port: 0, log: (m) => logs.push(m), drainMs: 500, ...extra });
   const read = <T>(sql: string): T[] => {
-    gateway.writer.flush();
+    gateway.writer.flushSync();
     const db = new Database(join(home, 'logs.db'), { readonly: true });
     try {
       return db.prepare(sql).all() as T[];

@@ -1,0 +1,208 @@
+import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { prepareBatch, type BatchStatements } from './batch.js';
+import type { WriteOp } from './rows.js';
+import { OPENED, type WorkerReply, type WorkerRequest, type WriterWorkerData } from './writer-worker-protocol.js';
+
+/**
+ * Where the writer's batches are committed. One batch at a time: `apply` is
+ * only called when the previous batch's `done` has run.
+ */
+export interface BatchApplier {
+  /** Resolves once it can commit; rejects with the reason it cannot (the database will not open there). */
+  ready(): Promise<void>;
+  /** Starts committing `ops` in one transaction; `done` gets null, or why it failed (nothing of the batch is then on disk). */
+  apply(ops: WriteOp[], done: (error: string | null) => void): void;
+  /** Blocks this thread until the batch in flight, if any, is done and its `done` has run. */
+  waitSync(): void;
+  /** Runs a pragma on the connection that commits (tests use max_page_count to stand in for a full disk). */
+  pragma(statement: string): unknown;
+  close(): Promise<void>;
+}
+
+/** Commits on the calling thread, with the caller's connection (tests, tools, in-memory databases). */
+export class InlineApplier implements BatchApplier {
+  private readonly statements: BatchStatements;
+
+  constructor(private readonly sqlite: Database.Database) {
+    this.statements = prepareBatch(sqlite);
+  }
+
+  apply(ops: WriteOp[], done: (error: string | null) => void): void {
+    let error: string | null = null;
+    try {
+      this.statements.applyAll(ops);
+    } catch (failure) {
+      error = (failure as Error).message;
+    }
+    done(error);
+  }
+
+  waitSync(): void {}
+
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  pragma(statement: string): unknown {
+    return this.sqlite.pragma(statement, { simple: true });
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Longest a synchronous wait lasts before it gives up on a worker that stopped answering. */
+const SYNC_WAIT_MS = 30_000;
+
+/**
+ * Commits on a worker thread with its own connection, so the SQLite work of
+ * recording (inserts, index and trigger maintenance, WAL checkpoints) never
+ * holds the event loop that forwards traffic. Replies come back on a message
+ * port; a shared counter lets the thread also wait for one synchronously
+ * (shutdown, tests) with Atomics.wait.
+ */
+export class WorkerApplier implements BatchApplier {
+  private worker: Worker | null = null;
+  private port: MessagePort | null = null;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private nextRequest = 1;
+  private pending: { id: number; settle: (reply: WorkerReply) => void } | null = null;
+  private started: Promise<void> = Promise.resolve();
+  private opened: (error: string | null) => void = () => undefined;
+
+  constructor(private readonly file: string) {
+    this.start();
+  }
+
+  ready(): Promise<void> {
+    return this.started;
+  }
+
+  apply(ops: WriteOp[], done: (error: string | null) => void): void {
+    this.send({ type: 'apply', ops }, (reply) => done(reply.error));
+  }
+
+  waitSync(): void {
+    const deadline = Date.now() + SYNC_WAIT_MS;
+    while (this.pending && this.port) {
+      const seen = Atomics.load(this.signal, 0);
+      const received = receiveMessageOnPort(this.port);
+      if (received) {
+        this.receive(received.message as WorkerReply);
+        continue;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(this.signal, 0, seen, left) === 'timed-out') {
+        this.fail('storage writer thread did not answer in time');
+      }
+    }
+  }
+
+  pragma(statement: string): unknown {
+    this.waitSync();
+    let value: unknown;
+    this.send({ type: 'pragma', statement }, (reply) => {
+      if (reply.error) throw new Error(reply.error);
+      value = reply.value;
+    });
+    this.waitSync();
+    return value;
+  }
+
+  async close(): Promise<void> {
+    this.waitSync();
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    this.send({ type: 'close' }, () => undefined);
+    this.waitSync();
+    this.port?.close();
+    this.worker = null;
+    this.port = null;
+    // It exits by itself once its connection is closed; terminate if it hangs.
+    const timer = setTimeout(() => void worker.terminate(), 2000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private start(): void {
+    const { port1, port2 } = new MessageChannel();
+    const entry = workerEntry();
+    const data: WriterWorkerData = { file: this.file, port: port2, signal: this.signal.buffer as SharedArrayBuffer };
+    const worker = new Worker(entry.script, { eval: entry.eval, workerData: data, transferList: [port2] });
+    this.started = new Promise((resolve, reject) => {
+      this.opened = (error) => (error === null ? resolve() : reject(new Error(error)));
+    });
+    // Nobody may wait for a restarted thread: its failure is reported through the batch it fails.
+    this.started.catch(() => undefined);
+    port1.on('message', (reply: WorkerReply) => this.receive(reply));
+    worker.on('error', (error) => this.stopped(worker, `storage writer thread failed: ${error.message}`));
+    worker.on('exit', (code) => this.stopped(worker, `storage writer thread exited (code ${code})`));
+    // Until it has opened the database, and while a batch is in flight, the thread keeps
+    // the process alive; idle, it does not (see receive and settle).
+    this.worker = worker;
+    this.port = port1;
+  }
+
+  private send(request: WorkerRequest, settle: (reply: WorkerReply) => void): void {
+    if (!this.worker) this.start();
+    const id = this.nextRequest++;
+    this.pending = { id, settle };
+    this.worker?.ref();
+    this.port?.ref();
+    this.port?.postMessage({ ...request, id });
+  }
+
+  private receive(reply: WorkerReply): void {
+    if (reply.id !== OPENED) return this.settle(reply);
+    this.opened(reply.error);
+    if (reply.error !== null && this.worker) {
+      // It could not open the database and is ending: whatever waits for it fails now.
+      const worker = this.worker;
+      this.stopped(worker, `storage writer thread could not open the database: ${reply.error}`);
+      void worker.terminate();
+    } else if (!this.pending) this.idle();
+  }
+
+  private settle(reply: WorkerReply): void {
+    const pending = this.pending;
+    if (!pending || pending.id !== reply.id) return;
+    this.pending = null;
+    this.idle();
+    pending.settle(reply);
+  }
+
+  private idle(): void {
+    this.worker?.unref();
+    this.port?.unref();
+  }
+
+  private stopped(worker: Worker, reason: string): void {
+    if (worker !== this.worker) return;
+    this.opened(reason);
+    this.port?.close();
+    this.worker = null;
+    this.port = null;
+    // The next batch starts a new thread; this one's batch is reported failed and retried.
+    this.fail(reason);
+  }
+
+  private fail(reason: string): void {
+    const pending = this.pending;
+    if (pending) this.settle({ id: pending.id, error: reason });
+  }
+}
+
+/** The worker's script: the built .js next to this module, or, running from the TypeScript sources (tests), a loader that registers tsx first. */
+function workerEntry(): { script: URL | string; eval: boolean } {
+  const built = new URL('./writer-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return { script: built, eval: false };
+  // require.resolve finds the CommonJS entry of tsx/esm/api; the ES module one sits beside it.
+  const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href;
+  const source = new URL('./writer-worker.ts', import.meta.url).href;
+  return { script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`, eval: true };
+}

@@ -1,0 +1,22 @@
+// What the main thread's WorkerApplier and the storage writer thread say to each other.
+import type { MessagePort } from 'node:worker_threads';
+import type { WriteOp } from './rows.js';
+
+export interface WriterWorkerData {
+  file: string;
+  port: MessagePort;
+  /** Incremented after every reply, so the main thread can Atomics.wait for one. */
+  signal: SharedArrayBuffer;
+}
+
+export type WorkerRequest = { type: 'apply'; ops: WriteOp[] } | { type: 'pragma'; statement: string } | { type: 'close' };
+
+/** The id of the reply the thread sends once, when its connection is open (or could not be). */
+export const OPENED = 0;
+
+export interface WorkerReply {
+  id: number;
+  error: string | null;
+  value?: unknown;
+}
+
