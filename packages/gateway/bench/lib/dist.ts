@@ -18,12 +18,14 @@ export interface DistDb {
 }
 
 export interface DistWriter {
-  Writer: new (options: { sqlite: Database.Database; onError?: (m: string) => void }) => {
+  Writer: new (options: { sqlite: Database.Database; workerFile?: string; onError?: (m: string) => void }) => {
+    ready(): Promise<void>;
     allocateMessageId(): number;
     allocateExchangeId(): number;
     enqueue(op: unknown): void;
-    flush(): void;
-    close(): void;
+    flush(): Promise<void>;
+    flushSync(): void;
+    close(): Promise<void>;
     health(): { pendingWrites: number; droppedWrites: number; ok: boolean };
   };
 }
