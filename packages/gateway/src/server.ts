@@ -49,6 +49,8 @@ export interface RunningGateway {
   registry: LiveRegistry;
   writer: Writer;
   close(): Promise<void>;
+  /** For an exit that cannot wait for close(): removes gateway.json if it is still ours, so nothing claims this process still runs. */
+  forgetRuntimeFile(): void;
 }
 
 /** A start-up problem the user can fix; the message says how. */
@@ -194,7 +196,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     return closing;
   };
 
-  return { url: baseUrl(), host, port: boundPort, home: paths.dir, token, app, registry, writer, close };
+  const forgetRuntimeFile = (): void => removeRuntimeFile(paths.runtime, runtime);
+  return { url: baseUrl(), host, port: boundPort, home: paths.dir, token, app, registry, writer, close, forgetRuntimeFile };
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {

@@ -1,6 +1,6 @@
-import { rmSync } from 'node:fs';
 import {
   VERSION,
+  findRunningGateway,
   homePaths,
   resolveHome,
   serverView,
@@ -13,7 +13,6 @@ import { asUsageError, isStorageError, storageProblem } from '../gateway-errors.
 import { describeUpstream, table } from '../format.js';
 import type { GlobalOptions } from '../options.js';
 import { say, warn } from '../output.js';
-import { findRunningGateway, readRuntimeFile } from '@mcp-gateway/gateway';
 
 export interface StartOptions extends GlobalOptions {
   port: number;
@@ -91,7 +90,7 @@ function stopOnSignals(gateway: RunningGateway): void {
     if (draining) {
       if (signal === 'SIGINT') {
         warn('stopping without draining');
-        removeOwnRuntimeFile(gateway.home);
+        gateway.forgetRuntimeFile();
         process.exit(130);
       }
       return;
@@ -111,10 +110,4 @@ function stopOnSignals(gateway: RunningGateway): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-}
-
-/** gateway.close() would have removed it; a forced exit must not leave a file claiming we still run. */
-function removeOwnRuntimeFile(home: string): void {
-  const file = homePaths(home).runtime;
-  if (readRuntimeFile(file)?.pid === process.pid) rmSync(file, { force: true });
 }
