@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { MessageRecord } from '../types.js';
-import { prepareMessageInsert } from './batch.js';
+import { prepareDerivedWrites } from './derived.js';
 
 // One line of a JSONL export (ExportLine in types.ts). Unknown keys are ignored,
 // so a file from a newer version still imports what this one understands.
@@ -80,15 +80,16 @@ function isErrorOf(line: ParsedLine): boolean {
  * Inserts the lines in one transaction (all or nothing) with new ids from
  * `allocateId`, in file order; pairedId and relatedId are mapped to the new
  * ids (a partner outside the file becomes null). The stored text is the
- * message re-serialized. Returns the rows as stored.
+ * message re-serialized. Search index, sessions and zone map are kept for the
+ * whole file at once, as for a batch of the writer. Returns the rows as stored.
  */
 export function insertImport(sqlite: Database.Database, lines: ParsedLine[], allocateId: () => number): MessageRecord[] {
-  const insert = prepareMessageInsert(sqlite);
+  const derived = prepareDerivedWrites(sqlite);
   const run = sqlite.transaction((): MessageRecord[] => {
     const ids = new Map<number, number>();
     for (const line of lines) ids.set(line.id, allocateId());
     const mapped = (old: number | null | undefined): number | null => (old === null || old === undefined ? null : (ids.get(old) ?? null));
-    return lines.map((line) => {
+    const rows = lines.map((line): MessageRecord => {
       const row: MessageRecord = {
         id: ids.get(line.id) as number,
         timestamp: Date.parse(line.timestamp),
@@ -111,9 +112,12 @@ export function insertImport(sqlite: Database.Database, lines: ParsedLine[], all
         isError: isErrorOf(line),
         redactions: [],
       };
-      insert(row);
+      // In file order: which initialize wins is decided by the order messages join a session.
+      derived.sessionInfo(row);
       return row;
     });
+    derived.insert(rows);
+    return rows;
   });
   return run();
 }

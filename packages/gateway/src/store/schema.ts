@@ -91,10 +91,10 @@ export const stderrLines = sqliteTable(
   (t) => [index('stderr_server_id').on(t.server, t.id)],
 );
 
-// One row per (server, session), kept by triggers on messages (migration
-// 0003): counts, the first and last message, and what initialize said.
-// Triggers keep it in the same transaction as every insert, annotate and
-// delete, whoever writes (the writer, an import, a clear).
+// One row per (server, session): counts, the first and last message, and what
+// initialize said. Kept in the same transaction as the messages: inserts by
+// the batch writer and imports (derived.ts, once per batch), a session assigned
+// later and deletes by triggers (migrations 0004, 0007).
 export const sessions = sqliteTable(
   'sessions',
   {
@@ -114,7 +114,7 @@ export const sessions = sqliteTable(
 );
 
 // A zone map of messages: the oldest and newest timestamp in each block of
-// 1,024 ids (block = id >> 10), kept by a trigger on insert (migration 0006).
+// 1,024 ids (block = id >> 10), widened once per batch of inserts (derived.ts).
 // Time filters (since/until) read only the blocks that can hold a match, in id
 // order, so they stay fast whatever the id/time order (imports add old
 // timestamps under new ids). Deletes leave the bounds wider than the rows
