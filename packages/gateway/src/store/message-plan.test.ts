@@ -3,6 +3,7 @@ import type { MessageKind, MessageRecord } from '../types.js';
 import { openDatabase } from './db.js';
 import type { Cursor, MessageFilter } from './message-filter.js';
 import { MessageQueries } from './message-queries.js';
+import { selectIds } from './message-plan.js';
 import { prepareMessageInsert } from './batch.js';
 
 // A deterministic table of 6,000 messages: several per millisecond, the last
@@ -145,6 +146,23 @@ describe('message list planner', () => {
       expect(pageAll(filter, 'asc', 61, { after: middle })).toEqual(expected.filter((id) => id > middle));
     });
   }
+
+  it('races minDurationMs to the same rows whichever plan wins, through every turn of the race', () => {
+    // A tiny scan chunk: the index plan then needs several rounds (its budget doubles), and
+    // with a common threshold the scan wins after several chunks.
+    for (const minDurationMs of [1, 5, 100, 1000, 2500, 2999]) {
+      for (const filter of [{ minDurationMs }, { minDurationMs, server: 'a' }, { minDurationMs, kind: 'error' as const }]) {
+        const expected = rows.filter((r) => matches(r, filter)).map((r) => r.id);
+        for (const scanChunk of [3, 16, 64]) {
+          for (const limit of [1, 7, 40, 500]) {
+            expect(selectIds(queries.cache, filter, { order: 'desc', limit }, { scanChunk })).toEqual([...expected].reverse().slice(0, limit));
+            expect(selectIds(queries.cache, filter, { order: 'asc', limit, after: 2000 }, { scanChunk })).toEqual(expected.filter((id) => id > 2000).slice(0, limit));
+            expect(selectIds(queries.cache, filter, { order: 'desc', limit, before: 4000 }, { scanChunk })).toEqual(expected.filter((id) => id < 4000).reverse().slice(0, limit));
+          }
+        }
+      }
+    }
+  });
 
   it('keeps every row when many share a millisecond', () => {
     const sameMs = rows.filter((r) => r.timestamp === 1_000_100).map((r) => r.id);
