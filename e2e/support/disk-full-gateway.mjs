@@ -1,6 +1,6 @@
 // For the storage spec only: the built gateway, started as `mcp-gateway start
-// --port N --home DIR` would start it, with its own SQLite connection kept so
-// the test can fill the "disk". Lines on stdin: `full` sets max_page_count to
+// --port N --home DIR` would start it, with a handle on the connection that
+// commits the recording (the writer thread's) so the test can fill the "disk". Lines on stdin: `full` sets max_page_count to
 // the pages in use, after which every write fails with SQLITE_FULL ("database
 // or disk is full"), the error a full file system gives; `space` raises it
 // again. Each command is acknowledged on stdout ("disk: full").
@@ -13,19 +13,13 @@ const arg = (name) => {
   return at === -1 ? undefined : process.argv[at + 1];
 };
 
-let db;
-const gateway = await startGateway({
-  home: arg('--home'),
-  port: Number(arg('--port')),
-  onDatabaseOpen: (sqlite) => {
-    db = sqlite;
-  },
-});
-const roomy = db.pragma('max_page_count', { simple: true });
+const gateway = await startGateway({ home: arg('--home'), port: Number(arg('--port')) });
+const { writer } = gateway;
+const roomy = writer.pragma('max_page_count');
 
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line === 'full') db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
-  else if (line === 'space') db.pragma(`max_page_count = ${roomy}`);
+  if (line === 'full') writer.pragma(`max_page_count = ${writer.pragma('page_count')}`);
+  else if (line === 'space') writer.pragma(`max_page_count = ${roomy}`);
   else return;
   process.stdout.write(`disk: ${line}\n`);
 });
