@@ -1,6 +1,9 @@
 import type { Direction, MessageKind } from '../types.js';
 import { ftsMatchExpression } from './fts.js';
 
+/** The SQL text of each direction, from this table only (never from the request). */
+const DIRECTION_LITERAL: Record<Direction, string> = { client_to_server: 'client_to_server', server_to_client: 'server_to_client' };
+
 /** What a list, an export or a clear selects. Every field narrows; none set selects all. */
 export interface MessageFilter {
   server?: string;
@@ -61,7 +64,8 @@ export function equalityConditions(filter: MessageFilter, alias = 'm'): Fragment
   const prefix = methodPrefix(filter.method);
   if (prefix !== null) out.push({ sql: `${alias}.method >= ? AND ${alias}.method < ?`, params: prefixBounds(prefix) });
   else if (filter.method !== undefined) eq('method', filter.method);
-  if (filter.direction !== undefined) eq('direction', filter.direction);
+  // A literal, like errors below, so the partial index messages_from_client applies.
+  if (filter.direction !== undefined) out.push({ sql: `${alias}.direction = '${DIRECTION_LITERAL[filter.direction]}'`, params: [] });
   if (filter.kind !== undefined) eq('kind', filter.kind);
   // Literal 1/0 (not a parameter) so the partial index messages_errors applies.
   if (filter.errors !== undefined) out.push({ sql: `${alias}.is_error = ${filter.errors ? 1 : 0}`, params: [] });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageKind, MessageRecord } from '../types.js';
 import { openDatabase } from './db.js';
-import type { Cursor, MessageFilter } from './message-filter.js';
+import { and, cursorConditions, equalityConditions, type Cursor, type MessageFilter } from './message-filter.js';
 import { MessageQueries } from './message-queries.js';
 import { selectIds } from './message-plan.js';
 import { prepareMessageInsert } from './batch.js';
@@ -162,6 +162,26 @@ describe('message list planner', () => {
         }
       }
     }
+  });
+
+  it('reads each equality filter from its (partial) index in id order, and server-to-client rows by the primary key', () => {
+    // The shape of the planner's equality query (orderedIds), with a cursor.
+    const plan = (filter: MessageFilter): string => {
+      const where = and([...equalityConditions(filter), ...cursorConditions({ before: 5000 })]);
+      const sql = `EXPLAIN QUERY PLAN SELECT m.id FROM messages m WHERE ${where.sql} ORDER BY m.id DESC LIMIT 100`;
+      return (sqlite.prepare(sql).all(...where.params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    };
+    expect(plan({ direction: 'client_to_server' })).toMatch(/USING COVERING INDEX messages_from_client/);
+    expect(plan({ direction: 'server_to_client' })).toMatch(/USING INTEGER PRIMARY KEY/);
+    expect(plan({ session: 's1' })).toMatch(/INDEX messages_session_id/);
+    expect(plan({ status: 400 })).toMatch(/INDEX messages_status_id/);
+    expect(plan({ jsonrpcId: '1' })).toMatch(/INDEX messages_jsonrpc_id/);
+    expect(plan({ errors: true })).toMatch(/INDEX messages_errors/);
+    for (const filter of [{ direction: 'client_to_server' }, { session: 's1' }, { status: 400 }, { jsonrpcId: '1' }] as MessageFilter[]) {
+      expect(plan(filter)).not.toMatch(/TEMP B-TREE/);
+    }
+    const related = (sqlite.prepare('EXPLAIN QUERY PLAN SELECT * FROM messages WHERE related_id = ? ORDER BY id').all(1) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    expect(related).toMatch(/INDEX messages_related/);
   });
 
   it('keeps every row when many share a millisecond', () => {

@@ -42,9 +42,12 @@ export const messages = sqliteTable(
     index('messages_related').on(t.relatedId).where(sql`${t.relatedId} IS NOT NULL`),
     // Every single-filter list query is an index range scan read in id order
     // (WHERE col = ? AND id < ? ORDER BY id DESC LIMIT n); see message-queries.ts.
-    // Direction has none: with two values, about every other row in id order
-    // matches, so the primary key scan is as fast and inserts pay for one index less.
     index('messages_kind_id').on(t.kind, t.id),
+    // Direction: only the client's side is indexed. Every client request gets an
+    // answer, so server-to-client rows are never rare and the id-ordered primary
+    // key scan meets them at once; client rows can be (an SSE notification flood
+    // sends hundreds of server rows per client row), and then need the index.
+    index('messages_from_client').on(t.id).where(sql`${t.direction} = 'client_to_server'`),
     index('messages_status_id').on(t.httpStatus, t.id).where(sql`${t.httpStatus} IS NOT NULL`),
     index('messages_jsonrpc_id').on(t.jsonrpcId, t.id).where(sql`${t.jsonrpcId} IS NOT NULL`),
     index('messages_errors').on(t.id).where(sql`${t.isError} = 1`),

@@ -1,0 +1,1 @@
+CREATE INDEX `messages_from_client` ON `messages` (`id`) WHERE "messages"."direction" = 'client_to_server';
