@@ -4,7 +4,7 @@ import { openDatabase } from './db.js';
 import { and, cursorConditions, equalityConditions, type Cursor, type MessageFilter } from './message-filter.js';
 import { MessageQueries } from './message-queries.js';
 import { selectIds } from './message-plan.js';
-import { prepareMessageInsert } from './batch.js';
+import { insertMessages } from './derived.js';
 
 // A deterministic table of 6,000 messages: several per millisecond, the last
 // 300 with old timestamps under new ids (as an import leaves them), so every
@@ -92,8 +92,7 @@ function matches(row: MessageRecord, f: MessageFilter): boolean {
 describe('message list planner', () => {
   const { sqlite } = openDatabase(':memory:');
   const rows = seedRows();
-  const insert = prepareMessageInsert(sqlite);
-  sqlite.transaction(() => rows.forEach(insert))();
+  insertMessages(sqlite, rows);
   const queries = new MessageQueries(sqlite);
 
   /** Pages through with the cursor each page hands back. */
