@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../types.js';
-import { clearMessages, clearMessagesStepwise } from './clear.js';
+import { clearMessages, clearMessagesStepwise, firstIdFrom } from './clear.js';
+import { insertMessages } from './derived.js';
 import { openDatabase } from './db.js';
 import { prepareMessageInsert } from './batch.js';
 
@@ -56,6 +57,29 @@ describe('clearing messages', () => {
     expect(outcome.freedPages).toBeGreaterThan(500);
     expect(sqlite.pragma('auto_vacuum', { simple: true })).toBe(2);
     expect(sqlite.pragma('temp_store', { simple: true })).toBe(2);
+    sqlite.close();
+  });
+
+  it('finds the first message from a time through the zone map, with ids and times out of step', () => {
+    const { sqlite } = openDatabase(join(dir, 'from.db'));
+    // Three blocks of 1,024 ids; the middle one was imported with older timestamps.
+    const rows = Array.from({ length: 3 * 1024 }, (_, i) => {
+      const id = i + 1;
+      const imported = id > 1024 && id <= 2048;
+      return { ...row(id, id % 3 === 0 ? 'b' : 'a'), timestamp: imported ? 100 + id : 10_000 + id };
+    });
+    insertMessages(sqlite, rows);
+    expect(firstIdFrom(sqlite, 10_000)).toBe(1);
+    expect(firstIdFrom(sqlite, 10_500)).toBe(500);
+    expect(firstIdFrom(sqlite, 10_500, 'b')).toBe(501);
+    // The imported block starts after 1,200 but the first block is newer still: id 1.
+    expect(firstIdFrom(sqlite, 1_200)).toBe(1);
+    expect(firstIdFrom(sqlite, 10_000 + 2049)).toBe(2049);
+    expect(firstIdFrom(sqlite, 10_000 + 5000)).toBeNull();
+    // Deleting the newest rows leaves the block's bounds wide; the answer stays right.
+    sqlite.prepare('DELETE FROM messages WHERE id > 3000').run();
+    expect(firstIdFrom(sqlite, 10_000 + 3001)).toBeNull();
+    expect(firstIdFrom(sqlite, 10_000 + 2999, 'b')).toBe(3000);
     sqlite.close();
   });
 });

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { MessageRow } from './rows.js';
+import { MESSAGE_BLOCK_SIZE } from './schema.js';
 
 // What derives from the messages table: the full-text index (messages_fts),
 // the sessions table and the zone map (message_blocks). Inserts keep them here,
@@ -19,7 +20,6 @@ import type { MessageRow } from './rows.js';
 // triggers: they are not on the hot path.
 
 /** Ids per zone-map block (block = id >> 10, as the planner and the migrations use it). */
-const BLOCK_SIZE = 1024;
 
 export type SessionInfoSource = Pick<MessageRow, 'id' | 'server' | 'sessionId' | 'kind' | 'method' | 'body'>;
 
@@ -142,7 +142,7 @@ export function prepareDerivedWrites(sqlite: Database.Database): DerivedWrites {
             if (row.isError) totals.errors++;
           }
         }
-        const block = Math.floor(row.id / BLOCK_SIZE);
+        const block = Math.floor(row.id / MESSAGE_BLOCK_SIZE);
         const bounds = blocks.get(block);
         if (bounds === undefined) blocks.set(block, { min: row.timestamp, max: row.timestamp });
         else if (row.timestamp < bounds.min) bounds.min = row.timestamp;

@@ -25,8 +25,8 @@ import {
   type MessageFilter,
 } from './message-filter.js';
 import type { StatementCache } from './statements.js';
+import { MESSAGE_BLOCK_SIZE } from './schema.js';
 
-const BLOCK_SIZE = 1024; // ids per message_blocks row: block = id >> 10
 export interface PlanTuning {
   /** Rows the id-ordered scan of minDurationMs reads per turn of the race (the index's first budget is twice that). */
   scanChunk: number;
@@ -103,8 +103,8 @@ function mergeIds(cache: StatementCache, filter: MessageFilter, methods: string[
 
 /** since/until: read only the id blocks whose time bounds overlap the range, in cursor order. */
 function blockIds(cache: StatementCache, filter: MessageFilter, cursor: Cursor): number[] {
-  const lowBlock = cursor.after === undefined ? 0 : Math.floor((cursor.after + 1) / BLOCK_SIZE);
-  const highBlock = cursor.before === undefined ? Number.MAX_SAFE_INTEGER : Math.floor((cursor.before - 1) / BLOCK_SIZE);
+  const lowBlock = cursor.after === undefined ? 0 : Math.floor((cursor.after + 1) / MESSAGE_BLOCK_SIZE);
+  const highBlock = cursor.before === undefined ? Number.MAX_SAFE_INTEGER : Math.floor((cursor.before - 1) / MESSAGE_BLOCK_SIZE);
   const blocks = cache
     .get(
       `SELECT block FROM message_blocks WHERE max_timestamp >= ? AND min_timestamp <= ? AND block >= ? AND block <= ? ORDER BY block ${dir(cursor)}`,
@@ -115,8 +115,8 @@ function blockIds(cache: StatementCache, filter: MessageFilter, cursor: Cursor):
   for (const block of blocks) {
     // One id range per block, already cut by the cursor: given two upper bounds
     // (the cursor's and the block's) SQLite seeks on one and may scan from the wrong one.
-    const low = Math.max(block * BLOCK_SIZE, cursor.after === undefined ? 0 : cursor.after + 1);
-    const high = Math.min(block * BLOCK_SIZE + BLOCK_SIZE - 1, cursor.before === undefined ? Number.MAX_SAFE_INTEGER : cursor.before - 1);
+    const low = Math.max(block * MESSAGE_BLOCK_SIZE, cursor.after === undefined ? 0 : cursor.after + 1);
+    const high = Math.min(block * MESSAGE_BLOCK_SIZE + MESSAGE_BLOCK_SIZE - 1, cursor.before === undefined ? Number.MAX_SAFE_INTEGER : cursor.before - 1);
     const span: Fragment = { sql: 'm.id >= ? AND m.id <= ?', params: [low, high] };
     const inBlock = { order: cursor.order, limit: cursor.limit - found.length };
     found.push(...orderedIds(cache, filter, inBlock, [span]));

@@ -122,6 +122,9 @@ export const sessions = sqliteTable(
 // order, so they stay fast whatever the id/time order (imports add old
 // timestamps under new ids). Deletes leave the bounds wider than the rows
 // left, which is still safe; a clear drops blocks that became empty.
+/** Ids per message_blocks row: block = id >> 10. */
+export const MESSAGE_BLOCK_SIZE = 1024;
+
 export const messageBlocks = sqliteTable('message_blocks', {
   block: integer('block').primaryKey(),
   minTimestamp: integer('min_timestamp').notNull(),
