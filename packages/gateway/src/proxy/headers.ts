@@ -35,21 +35,76 @@ export function upstreamRequestHeaders(
   return out;
 }
 
-/** Response headers for the client: everything the upstream sent except hop-by-hop. */
-export function clientResponseHeaders(upstream: IncomingHttpHeaders, streaming: boolean): Headers {
+/**
+ * Response headers for the client, as @hono/node-server writes them.
+ *
+ * A plain record is handed to `writeHead` as it is; a `Headers` object is
+ * first copied into a record by the adapter (validating, lower-casing and
+ * sorting on the way), which cost more per call than the rest of the relay.
+ * So the record is the usual answer, and `Headers` only for a repeated
+ * Set-Cookie, which needs one line per value. A header the upstream repeated
+ * is joined with ", " either way (what `Headers` does); `withBody` adds the
+ * adapter's default content type to a record, so both forms put the same
+ * header values on the wire.
+ */
+export type ClientHeaders = Record<string, string> | Headers;
+
+const ADAPTER_DEFAULT_CONTENT_TYPE = 'text/plain; charset=UTF-8';
+
+export function clientResponseHeaders(upstream: IncomingHttpHeaders, streaming: boolean, rewriteChallenge?: (value: string) => string): ClientHeaders {
+  const cookies = upstream['set-cookie'];
+  if (Array.isArray(cookies) && cookies.length > 1) return headersObject(upstream, streaming, rewriteChallenge);
+  const out: Record<string, string> = {};
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (streaming && name === 'content-length') continue;
+    const values = typeof value === 'string' ? [value] : value;
+    const kept = rewriteChallenge && name === 'www-authenticate' ? values.map(rewriteChallenge) : values;
+    const joined = kept.length === 1 ? normalizeValue(kept[0] as string) : kept.map(normalizeValue).join(', ');
+    // An own property even for a header literally named __proto__.
+    if (name === '__proto__') Object.defineProperty(out, name, { value: joined, enumerable: true, writable: true, configurable: true });
+    else out[name] = joined;
+  }
+  if (streaming) {
+    // Tell any proxy in front of us not to buffer the event stream either.
+    out['x-accel-buffering'] ??= 'no';
+    out['cache-control'] ??= 'no-cache';
+  }
+  return out;
+}
+
+/** Headers for a response that has a body: with a record, the content type the adapter gives a Headers object that has none. */
+export function withBody(headers: ClientHeaders): ClientHeaders {
+  if (!(headers instanceof Headers)) headers['content-type'] ??= ADAPTER_DEFAULT_CONTENT_TYPE;
+  return headers;
+}
+
+/** The general form, for what a record cannot carry (several Set-Cookie lines). */
+function headersObject(upstream: IncomingHttpHeaders, streaming: boolean, rewriteChallenge?: (value: string) => string): Headers {
   const out = new Headers();
   for (const [name, value] of Object.entries(upstream)) {
     if (value === undefined || HOP_BY_HOP.has(name)) continue;
     if (streaming && name === 'content-length') continue;
-    if (Array.isArray(value)) for (const v of value) out.append(name, v);
-    else out.set(name, value);
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) out.append(name, rewriteChallenge && name === 'www-authenticate' ? rewriteChallenge(v) : v);
   }
   if (streaming) {
-    // Tell any proxy in front of us not to buffer the event stream either.
     if (!out.has('x-accel-buffering')) out.set('x-accel-buffering', 'no');
     if (!out.has('cache-control')) out.set('cache-control', 'no-cache');
   }
   return out;
+}
+
+/** What `Headers` does to a value: leading and trailing HTTP whitespace removed. */
+function normalizeValue(value: string): string {
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return isHttpWhitespace(first) || isHttpWhitespace(last) ? value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '') : value;
+}
+
+function isHttpWhitespace(c: number): boolean {
+  return c === 9 || c === 10 || c === 13 || c === 32;
 }
 
 /** One string per header for the recorder (multi-valued headers joined). */

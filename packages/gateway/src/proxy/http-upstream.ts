@@ -6,7 +6,7 @@ import { configuredHeaders } from './stdio/env.js';
 import { bearerCredential, tokensEqual } from '../security/token.js';
 import { collect, readBody, requestIds } from './body.js';
 import { describeUpstreamFailure, jsonRpcError, jsonRpcErrorResponse } from './errors.js';
-import { clientResponseHeaders, flatHeaders, isEventStream, upstreamRequestHeaders } from './headers.js';
+import { clientResponseHeaders, flatHeaders, isEventStream, upstreamRequestHeaders, withBody, type ClientHeaders } from './headers.js';
 
 export interface HttpProxyOptions {
   recorder: Recorder;
@@ -33,12 +33,13 @@ async function answerWhole(
   upstream: Dispatcher.ResponseData,
   signal: AbortSignal,
   capture: ExchangeCapture,
-  headers: Headers,
+  headers: ClientHeaders,
   maxCaptureBytes: number,
 ): Promise<Response> {
-  let body: ArrayBuffer;
+  let body: Uint8Array<ArrayBuffer>;
   try {
-    body = await upstream.body.arrayBuffer();
+    // undici copies the body into a fresh ArrayBuffer (never a SharedArrayBuffer).
+    body = (await upstream.body.bytes()) as Uint8Array<ArrayBuffer>;
   } catch (error) {
     if (signal.aborted) {
       capture.clientAborted('client disconnected');
@@ -48,9 +49,11 @@ async function answerWhole(
     capture.finish(message);
     return jsonRpcErrorResponse(502, jsonRpcError(null, message));
   }
-  capture.serverBody(collect(Buffer.from(body), maxCaptureBytes));
+  capture.serverBody(collect(Buffer.from(body.buffer, body.byteOffset, body.byteLength), maxCaptureBytes));
   capture.finish();
-  return new Response(body.byteLength === 0 ? null : body, { status: upstream.statusCode, headers });
+  // Bytes and a plain record: @hono/node-server writes these with one writeHead and one end, no web stream.
+  if (body.byteLength === 0) return new Response(null, { status: upstream.statusCode, headers });
+  return new Response(body, { status: upstream.statusCode, headers: withBody(headers) });
 }
 
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
@@ -134,15 +137,9 @@ export async function proxyToHttpUpstream(
   }
 
   const streaming = isEventStream(upstream.headers['content-type']);
-  const outgoing = clientResponseHeaders(upstream.headers, streaming);
-  const challenge = upstream.headers['www-authenticate'];
-  if ((upstream.statusCode === 401 || upstream.statusCode === 403) && challenge && options.rewriteChallenge) {
-    // The client must discover OAuth metadata at the gateway; the recording keeps the upstream's header.
-    outgoing.delete('www-authenticate');
-    for (const value of Array.isArray(challenge) ? challenge : [challenge]) {
-      outgoing.append('www-authenticate', options.rewriteChallenge(server.name, upstreamUrl, value));
-    }
-  }
+  const challenge = upstream.statusCode === 401 || upstream.statusCode === 403 ? options.rewriteChallenge : undefined;
+  // The client must discover OAuth metadata at the gateway; the recording keeps the upstream's header.
+  const outgoing = clientResponseHeaders(upstream.headers, streaming, challenge ? (value) => challenge(server.name, upstreamUrl, value) : undefined);
   if (raw.method === 'HEAD' || NO_BODY_STATUSES.has(upstream.statusCode)) {
     upstream.body.resume();
     capture.finish();
@@ -153,10 +150,10 @@ export async function proxyToHttpUpstream(
     return answerWhole(upstream, raw.signal, capture, outgoing, options.maxCaptureBytes());
   }
   const tee = { source: nodeSource(upstream.body), signal: raw.signal, capture, maxCaptureBytes: options.maxCaptureBytes() };
-  const rewrite = streaming && options.rewriteEvents ? options.rewriteEvents(upstreamUrl, capture) : undefined;
-  const streamKind = overrides || rewrite ? 'legacy-sse' : raw.method === 'GET' ? 'get-sse' : 'post-sse';
-  const stream = streaming ? teeEvents({ ...tee, stream: streamKind, ...(rewrite ? { rewrite } : {}) }) : teeBody(tee);
-  return new Response(stream, { status: upstream.statusCode, headers: outgoing });
+  const rewriteEvents = streaming && options.rewriteEvents ? options.rewriteEvents(upstreamUrl, capture) : undefined;
+  const streamKind = overrides || rewriteEvents ? 'legacy-sse' : raw.method === 'GET' ? 'get-sse' : 'post-sse';
+  const stream = streaming ? teeEvents({ ...tee, stream: streamKind, ...(rewriteEvents ? { rewrite: rewriteEvents } : {}) }) : teeBody(tee);
+  return new Response(stream, { status: upstream.statusCode, headers: withBody(outgoing) });
 }
 
 function upstreamUrlFor(server: ResolvedServer, incoming: URL): URL {
