@@ -54,12 +54,17 @@ const INVALID_ENVELOPE: Omit<ClassifiedMessage, 'text' | 'value'> = {
   cancelledRequestId: null,
 };
 
-function invalid(text: string, value: unknown): ClassifiedMessage {
-  return { ...INVALID_ENVELOPE, text, value };
+/**
+ * Every classified message is built by this one literal, so they all share
+ * one object shape: spreading a template per message cost more than parsing
+ * the JSON it describes.
+ */
+function message(kind: MessageKind, text: string, value: unknown, method: string | null = null, id: JsonRpcId | null = null): ClassifiedMessage {
+  return { kind, method, id, isError: false, progressToken: null, cancelledRequestId: null, text, value };
 }
 
-function base(kind: MessageKind, text: string, value: unknown): ClassifiedMessage {
-  return { ...invalid(text, value), kind };
+function invalid(text: string, value: unknown): ClassifiedMessage {
+  return message('invalid', text, value);
 }
 
 function requestProgressToken(params: unknown): string | number | null {
@@ -84,14 +89,11 @@ export function classify(value: unknown, text: string): ClassifiedMessage {
     if (hasId) {
       // A request id is never null (MCP schema); anything else is not an id.
       if (!isId(id)) return invalid(text, value);
-      const m = base('request', text, value);
-      m.method = method;
-      m.id = id;
+      const m = message('request', text, value, method, id);
       m.progressToken = requestProgressToken(params);
       return m;
     }
-    const m = base('notification', text, value);
-    m.method = method;
+    const m = message('notification', text, value, method);
     if (isObj(params)) {
       if (method === 'notifications/progress') {
         const t = params['progressToken'];
@@ -108,16 +110,14 @@ export function classify(value: unknown, text: string): ClassifiedMessage {
     // Parse errors and HTTP-level rejections carry id null or none at all.
     if (hasResult || !isObj(value['error'])) return invalid(text, value);
     if (hasId && id !== null && !isId(id)) return invalid(text, value);
-    const m = base('error', text, value);
-    m.id = isId(id) ? id : null;
+    const m = message('error', text, value, null, isId(id) ? id : null);
     m.isError = true;
     return m;
   }
 
   if (hasResult) {
     if (!isId(id)) return invalid(text, value);
-    const m = base('response', text, value);
-    m.id = id;
+    const m = message('response', text, value, null, id);
     const result = value['result'];
     m.isError = isObj(result) && result['isError'] === true;
     return m;
