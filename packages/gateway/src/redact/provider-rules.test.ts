@@ -86,3 +86,32 @@ describe('secretlint preset, run synchronously', () => {
     expect(r.text(s)).toEqual({ value: s, rules: [] });
   });
 });
+
+describe('the one-regex pre-test', () => {
+  const gated = providerScanner();
+  const ungated = providerScanner({ gate: false });
+  const findings = (scan: ReturnType<typeof providerScanner>, s: string): Finding[] => {
+    const out: Finding[] = [];
+    scan(s, out);
+    return out;
+  };
+
+  // Every token the rules know, each keyword alone and in odd case, the AWS
+  // phrase trigger, and text that holds none of them.
+  const samples = [
+    ...Object.values(fake),
+    ...Object.values(RULE_CONFIG).flatMap((c) => c.keywords.flatMap((k) => [k, `x ${k}${filler(40)} y`, k.toUpperCase(), k.toLowerCase()])),
+    `aws_secret_access_key = ${fake.awsSecret}`,
+    `"account_id": "123456789012"`,
+    `SECRET_ACCESS_KEY: ${fake.awsSecret}`,
+    'hello from the bench',
+    'tools/call',
+    JSON.stringify({ content: [{ type: 'text', text: 'The quick brown fox; 0123 abc.' }] }),
+  ];
+
+  it('finds exactly what the rules alone find', () => {
+    for (const s of samples) expect(findings(gated, s), s).toEqual(findings(ungated, s));
+    // The samples do exercise the rules, not only the skipping.
+    expect(samples.filter((s) => findings(ungated, s).length > 0).length).toBeGreaterThan(Object.keys(fake).length);
+  });
+});

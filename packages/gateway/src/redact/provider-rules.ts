@@ -155,7 +155,37 @@ function keywordTest(keywords: readonly string[]): (s: string, anchors: Anchors)
   return (s, anchors) => withAnchor.some(([k, a]) => (a === undefined || anchors[a] === true) && s.includes(k));
 }
 
-export function providerScanner(): Scanner {
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Up to this length one regex over every rule's keywords is far cheaper than
+ * the rules' own tests (short strings are most of what a message holds);
+ * beyond it the two cost about the same, so only the rules' tests run.
+ */
+const GATE_MAX_CHARS = 4096;
+
+/**
+ * Whether any rule's test could pass: one pass over the string instead of one
+ * test per rule. It passes whenever a rule's keyword test would (same
+ * keywords, same case rule, same extra pattern), so it only skips work.
+ * Null when some rule runs unconditionally (one this file does not know).
+ */
+function anyKeyword(configs: readonly RuleConfig[] | null): ((s: string) => boolean) | null {
+  if (configs === null) return null;
+  const exact = new RegExp(configs.filter((c) => c.caseInsensitive !== true).flatMap((c) => c.keywords.map(escapeRegExp)).join('|'));
+  const folded = new RegExp(configs.filter((c) => c.caseInsensitive === true).flatMap((c) => c.keywords.map(escapeRegExp)).join('|') || '(?!)', 'i');
+  const patterns = configs.flatMap((c) => (c.pattern ? [c.pattern] : []));
+  return (s) => exact.test(s) || folded.test(s) || patterns.some((p) => p.test(s));
+}
+
+export interface ProviderScannerOptions {
+  /** The one-regex pre-test (default on); off only to check that it never skips a rule that would report. */
+  gate?: boolean;
+}
+
+export function providerScanner(options: ProviderScannerOptions = {}): Scanner {
   // The string being scanned and where its findings go; null outside a
   // `file()` call, so a report arriving late (an async rule) is dropped.
   let current: { s: string; out: Finding[] } | null = null;
@@ -190,6 +220,8 @@ export function providerScanner(): Scanner {
   };
 
   const prepared: Prepared[] = [];
+  // What the prepared rules are tested by; null once one runs on every string.
+  let configs: RuleConfig[] | null = [];
   for (const creator of loadPresetRules()) {
     const name = creator.meta.id.replace(PREFIX, '');
     if (name in SKIPPED_RULES) continue;
@@ -199,18 +231,22 @@ export function providerScanner(): Scanner {
     let test: Prepared['test'];
     if (config === undefined) {
       test = () => true; // a rule this file does not know yet: run it always
+      configs = null;
     } else if (config.caseInsensitive === true) {
-      const re = new RegExp(config.keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+      const re = new RegExp(config.keywords.map(escapeRegExp).join('|'), 'i');
       test = (s) => re.test(s);
     } else {
       const byKeyword = keywordTest(config.keywords);
       const pattern = config.pattern;
       test = (s, anchors) => byKeyword(s, anchors) || (pattern?.test(s) ?? false);
     }
+    if (config !== undefined) configs?.push(config);
     prepared.push({ test, handler });
   }
 
+  const gate = options.gate === false ? null : anyKeyword(configs);
   return (s: string, out: Finding[]): void => {
+    if (gate !== null && s.length <= GATE_MAX_CHARS && !gate(s)) return;
     const anchors: Anchors = { _: s.includes('_'), '-': s.includes('-'), '.': s.includes('.') };
     for (const rule of prepared) {
       if (!rule.test(s, anchors)) continue;
