@@ -147,6 +147,30 @@ describe('message: results', () => {
   });
 });
 
+describe('remembered scans', () => {
+  // Short strings have their scan remembered; a string seen again must come
+  // out exactly as a fresh redactor would write it, rules included.
+  const message = (text: string) =>
+    JSON.stringify({ jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text }, { type: 'text', text: `token: ${fake.githubPat}` }] } });
+  const cases = ['hello from the bench', fake.githubPat, `Authorization: Bearer ${fake.jwt}`, `x=1; password=hunter2-${'x'.repeat(600)}`];
+
+  it('answers a repeated message as a fresh redactor does', () => {
+    const warm = createRedactor({ knownSecrets: ['configured-secret-1'] });
+    for (const text of [...cases, 'has configured-secret-1 inside']) {
+      const fresh = createRedactor({ knownSecrets: ['configured-secret-1'] }).message(message(text));
+      for (let i = 0; i < 3; i++) expect(warm.message(message(text)), text).toEqual(fresh);
+    }
+  });
+
+  it('answers repeated headers as a fresh redactor does', () => {
+    const headers = { 'user-agent': `tool ${fake.githubPat}`, 'x-trace': 'abc', authorization: 'Bearer abc', accept: 'application/json' };
+    const warm = createRedactor();
+    const fresh = createRedactor().headers(headers);
+    expect(fresh.rules).toEqual(['github-pat', 'header']);
+    for (let i = 0; i < 3; i++) expect(warm.headers(headers)).toEqual(fresh);
+  });
+});
+
 describe('modes', () => {
   const msg = JSON.stringify({ jsonrpc: '2.0', id: 1, params: { password: 'x', t: fake.githubPat } });
 

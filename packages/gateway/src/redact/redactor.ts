@@ -1,6 +1,6 @@
 // createRedactor: wires the layers of redaction.md §2 together. Everything is
 // compiled here, once; the per-message path only runs precompiled scanners.
-import { classifyHeader, maskDeniedHeader } from './headers.js';
+import { classifyHeader, maskDeniedHeader, type HeaderClass } from './headers.js';
 import { extraPatternsScanner } from './extra-patterns.js';
 import { keyTextScanner } from './key-text.js';
 import { createKeyMatcher } from './keys.js';
@@ -17,6 +17,10 @@ export const METADATA_ONLY_BODY = '{"redacted":"metadata-only"}';
 export const TOO_DEEP_BODY = '{"redacted":"too-deep"}';
 
 const MODES: readonly RedactionMode[] = ['default', 'off', 'metadata-only'];
+
+/** Strings up to this long have their scan remembered, up to this many of them. */
+const MEMO_MAX_CHARS = 512;
+const MEMO_ENTRIES = 4096;
 
 export function createRedactor(opts: RedactorOptions = {}): Redactor {
   const mode = opts.mode ?? 'default';
@@ -64,19 +68,33 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
     return { value, rules: sortedRules(rules) };
   };
 
-  // The same header values (user agents, configured credentials) recur on every
-  // request of a session: remember the last few hundred scans.
-  const scanned = new Map<string, { value: string; rules: string[] }>();
-  const scanHeader = (value: string, rules: Set<string>): string => {
-    let hit = scanned.get(value);
+  // Most strings of a message recur on every call (methods, keys, tool names,
+  // enum values, user agents, configured credentials): remember the scans of
+  // short ones. Bounded in count and length, so at most a few MB; a secret
+  // kept here is one this redactor was configured with or has already seen.
+  const memo = new Map<string, { value: string; rules: string[] }>();
+  const scanShort = (value: string, rules: Set<string>): string => {
+    if (value.length > MEMO_MAX_CHARS) return scanString(value, rules);
+    let hit = memo.get(value);
     if (!hit) {
       const found = new Set<string>();
       hit = { value: scanString(value, found), rules: [...found] };
-      scanned.set(value, hit);
-      if (scanned.size > 512) scanned.delete(scanned.keys().next().value as string);
+      memo.set(value, hit);
+      if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
     }
     for (const rule of hit.rules) rules.add(rule);
     return hit.value;
+  };
+
+  // Names recur even more than values; what a header name is kept, masked or scanned for never changes.
+  const headerClass = new Map<string, HeaderClass>();
+  const classOf = (name: string): HeaderClass => {
+    let kind = headerClass.get(name);
+    if (kind === undefined) {
+      kind = classifyHeader(name);
+      if (headerClass.size < MEMO_ENTRIES) headerClass.set(name, kind);
+    }
+    return kind;
   };
 
   const headers = (h: Record<string, string>): Redacted<Record<string, string>> => {
@@ -87,19 +105,24 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
       // rather than pass an array through untouched.
       if (Array.isArray(value)) return value.map((item: unknown) => one(name, item));
       if (typeof value !== 'string') return value;
-      const kind = classifyHeader(name);
+      const kind = classOf(name);
       if (kind === 'keep') return value;
       if (kind === 'deny') {
         const masked = maskDeniedHeader(name, value);
         if (masked !== value) rules.add('header');
         return masked;
       }
-      return scanHeader(value, rules);
+      return scanShort(value, rules);
     };
-    const entries = Object.entries(h).map(([name, value]): [string, unknown] => [name, one(name, value)]);
-    // fromEntries: a header literally named `__proto__` stays an own property.
-    // Strings in, strings out; only a caller breaking the type gets arrays back.
-    return { value: Object.fromEntries(entries) as Record<string, string>, rules: sortedRules(rules) };
+    const out: Record<string, string> = {};
+    for (const name of Object.keys(h)) {
+      // Strings in, strings out; only a caller breaking the type gets arrays back.
+      const value = one(name, h[name]) as string;
+      // A header literally named `__proto__` stays an own property.
+      if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+      else out[name] = value;
+    }
+    return { value: out, rules: rules.size === 0 ? [] : sortedRules(rules) };
   };
 
   const message = (raw: string, parsed?: unknown): Redacted<string> => {
@@ -116,7 +139,7 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
     const rules = new Set<string>();
     let redacted: unknown;
     try {
-      redacted = walkJson(root, isDenied, scanString, rules);
+      redacted = walkJson(root, isDenied, scanShort, rules);
     } catch (e) {
       // Fail closed: a pathologically nested body is not stored.
       if (e instanceof TooDeepError) return { value: TOO_DEEP_BODY, rules: ['too-deep'] };
