@@ -21,17 +21,17 @@ const NOT_FORWARDED_UPSTREAM = new Set([...HOP_BY_HOP, 'host', 'content-length',
  * configured headers, which win (credentials come from the registry).
  */
 export function upstreamRequestHeaders(
-  incoming: Headers,
-  configured: Record<string, string> | undefined,
+  incoming: Readonly<Record<string, string>>,
+  configured: Readonly<Record<string, string>> | undefined,
   dropped: ReadonlySet<string> = new Set(),
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  incoming.forEach((value, name) => {
-    if (!NOT_FORWARDED_UPSTREAM.has(name) && !dropped.has(name)) out[name] = value;
-  });
+  for (const name in incoming) {
+    if (!NOT_FORWARDED_UPSTREAM.has(name) && !dropped.has(name)) out[name] = incoming[name] as string;
+  }
   // The recorder parses bodies; a compressed body would be opaque to it.
   out['accept-encoding'] = 'identity';
-  for (const [name, value] of Object.entries(configured ?? {})) out[name.toLowerCase()] = value;
+  for (const name in configured) out[name.toLowerCase()] = configured[name] as string;
   return out;
 }
 

@@ -2,7 +2,6 @@ import { request, type Dispatcher } from 'undici';
 import type { ExchangeCapture, Recorder } from '../capture/recorder.js';
 import type { ResolvedServer } from '../registry/registry.js';
 import { nodeSource, teeBody, teeEvents, type ClientRewrite } from './relay.js';
-import { configuredHeaders } from './stdio/env.js';
 import { bearerCredential, tokensEqual } from '../security/token.js';
 import { collect, readBody, requestIds } from './body.js';
 import { describeUpstreamFailure, jsonRpcError, jsonRpcErrorResponse } from './errors.js';
@@ -13,13 +12,14 @@ export interface HttpProxyOptions {
   dispatcher: Dispatcher;
   /** Request bodies larger than this get 413 instead of being forwarded. */
   maxRequestBytes: number;
-  /** How much of one message the recorder keeps in memory to parse it; the rest is streamed past. */
-  /** How much of one message the recorder holds to classify it (read per request). */
+  /** How much of one message the recorder holds to classify it (read per request); the rest is streamed past. */
   maxCaptureBytes: () => number;
   /** Request headers meant for the gateway itself, never forwarded. */
   gatewayHeaders: ReadonlySet<string>;
   /** The gateway token, which is never forwarded upstream. */
   token: string;
+  /** A server's configured headers, `${env:NAME}` expanded (throws MissingVariableError). */
+  configuredHeaders: (server: ResolvedServer) => Readonly<Record<string, string>>;
   /** For a 401/403: rewrites `resource_metadata` in WWW-Authenticate to the gateway's metadata URL. */
   rewriteChallenge?: (server: string, upstreamUrl: URL, value: string) => string;
   /** For a legacy SSE stream: rewrites what the client receives (its endpoint event). */
@@ -58,13 +58,6 @@ async function answerWhole(
 
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
 
-/**
- * Forwards one request to a Streamable HTTP upstream and streams the answer
- * back, recording both sides on the way. The client's bytes go upstream
- * unchanged and the upstream's bytes come back unchanged; the recorder only
- * ever sees copies.
- */
-/** For a legacy HTTP+SSE POST: where it goes, and the session its messages belong to. */
 /** The gateway's own headers, plus Authorization when all it carries is the gateway token. */
 function withoutGatewayToken(headers: Headers, options: HttpProxyOptions): ReadonlySet<string> {
   const bearer = bearerCredential(headers);
@@ -72,11 +65,18 @@ function withoutGatewayToken(headers: Headers, options: HttpProxyOptions): Reado
   return new Set([...options.gatewayHeaders, 'authorization']);
 }
 
+/** For a legacy HTTP+SSE POST: where it goes, and the session its messages belong to. */
 export interface UpstreamOverrides {
   url: URL;
   sessionId: string;
 }
 
+/**
+ * Forwards one request to a Streamable HTTP upstream and streams the answer
+ * back, recording both sides on the way. The client's bytes go upstream
+ * unchanged and the upstream's bytes come back unchanged; the recorder only
+ * ever sees copies.
+ */
 export async function proxyToHttpUpstream(
   raw: Request,
   server: ResolvedServer,
@@ -93,18 +93,20 @@ export async function proxyToHttpUpstream(
     );
   }
 
+  // One pass over the request headers: the recording and the upstream request are both made from it.
+  const incoming = flatHeaders(raw.headers);
   const capture = options.recorder.beginExchange({
     server: server.name,
-    sessionId: overrides?.sessionId ?? raw.headers.get('mcp-session-id'),
+    sessionId: overrides?.sessionId ?? incoming['mcp-session-id'] ?? null,
     method: raw.method,
     path: url.pathname + url.search,
-    requestHeaders: flatHeaders(raw.headers),
+    requestHeaders: incoming,
   });
   if (body) capture.clientBody(collect(body, options.maxCaptureBytes()));
 
-  let configured: Record<string, string>;
+  let configured: Readonly<Record<string, string>>;
   try {
-    configured = configuredHeaders(server);
+    configured = options.configuredHeaders(server);
   } catch (error) {
     const payload = jsonRpcError(requestIds(body?.toString('utf8') ?? '')[0] ?? null, (error as Error).message);
     capture.gatewayAnswer(500, JSON.stringify(payload));
@@ -116,7 +118,7 @@ export async function proxyToHttpUpstream(
   try {
     upstream = await request(upstreamUrl, {
       method: raw.method as Dispatcher.HttpMethod,
-      headers: upstreamRequestHeaders(raw.headers, configured, withoutGatewayToken(raw.headers, options)),
+      headers: upstreamRequestHeaders(incoming, configured, withoutGatewayToken(raw.headers, options)),
       body,
       signal: raw.signal,
       dispatcher: options.dispatcher,
@@ -132,7 +134,7 @@ export async function proxyToHttpUpstream(
   const headers = flatHeaders(upstream.headers);
   capture.upstreamResponse(upstream.statusCode, headers);
   if (raw.method === 'DELETE' && upstream.statusCode < 300) {
-    const session = raw.headers.get('mcp-session-id');
+    const session = incoming['mcp-session-id'];
     if (session) options.recorder.endSession(server.name, session);
   }
 
@@ -159,11 +161,9 @@ export async function proxyToHttpUpstream(
 function upstreamUrlFor(server: ResolvedServer, incoming: URL): URL {
   const target = new URL(server.entry.url ?? '');
   // Query parameters the client added travel on; the configured ones stay.
-  incoming.searchParams.forEach((value, name) => target.searchParams.append(name, value));
+  if (incoming.search !== '') incoming.searchParams.forEach((value, name) => target.searchParams.append(name, value));
   return target;
 }
-
-
 
 function unreachable(server: ResolvedServer, url: URL, error: unknown, body: Buffer | null, capture: ExchangeCapture): Response {
   const cause = describeUpstreamFailure(error);

@@ -7,6 +7,7 @@ import { LegacyPassthrough } from './legacy/passthrough.js';
 import { OAuthDiscovery } from './oauth.js';
 import { legacyRoutes, proxyRoute } from './route.js';
 import { BridgeSessions } from './bridge/sessions.js';
+import { configuredHeadersCache } from './stdio/env.js';
 
 export interface ProxyOptions {
   registry: LiveRegistry;
@@ -60,6 +61,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     maxCaptureBytes,
     gatewayHeaders: new Set<string>(['x-mcp-gateway-token']),
     token: options.token,
+    configuredHeaders: configuredHeadersCache(),
     rewriteChallenge: (name: string, upstreamUrl: URL, value: string) => oauth.rewriteChallenge(name, upstreamUrl, value),
   };
   const onTokenRefused = options.onTokenRefused ?? (() => undefined);

@@ -46,3 +46,20 @@ export function expandRecord(
 export function configuredHeaders(server: { name: string; entry: { headers?: Record<string, string> } }, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return expandRecord(server.entry.headers, env, `server "${server.name}" header`) ?? {};
 }
+
+/**
+ * `configuredHeaders` for the proxy's every request: remembered per mcp.json
+ * entry (a reload makes new entries) while its headers name no `${env:NAME}`,
+ * since then they are fixed text; with a reference they are expanded per use,
+ * so the environment is read when the request is made, as it always was.
+ */
+export function configuredHeadersCache(): (server: { name: string; entry: { headers?: Record<string, string> } }) => Readonly<Record<string, string>> {
+  const fixed = new WeakMap<object, Readonly<Record<string, string>>>();
+  return (server) => {
+    const known = fixed.get(server.entry);
+    if (known) return known;
+    const headers = configuredHeaders(server);
+    if (!Object.values(server.entry.headers ?? {}).some((value) => value.includes('${env:'))) fixed.set(server.entry, Object.freeze(headers));
+    return headers;
+  };
+}
