@@ -107,6 +107,30 @@ function isHttpWhitespace(c: number): boolean {
   return c === 9 || c === 10 || c === 13 || c === 32;
 }
 
+/**
+ * The request headers as `flatHeaders(new Headers(...))` gives them, read from
+ * Node's raw header list without building a `Headers` object (that object,
+ * built and walked per request, cost more than the rest of the header work):
+ * lower-case names in sorted order, a repeated header joined with ", " ("; "
+ * for Cookie), the last Set-Cookie alone, values trimmed, HTTP/2 pseudo
+ * headers left out.
+ */
+export function flatRawHeaders(raw: readonly string[]): Record<string, string> {
+  const joined = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (name.charCodeAt(0) === 58) continue; // ':'
+    const value = normalizeValue(raw[i + 1] as string);
+    const before = joined.get(name);
+    if (before === undefined || name === 'set-cookie') joined.set(name, value);
+    else joined.set(name, `${before}${name === 'cookie' ? '; ' : ', '}${value}`);
+  }
+  const out: Record<string, string> = {};
+  // Assigning __proto__ would set the prototype, not a header: the Headers walk drops it the same way.
+  for (const name of [...joined.keys()].sort()) if (name !== '__proto__') out[name] = joined.get(name) as string;
+  return out;
+}
+
 /** One string per header for the recorder (multi-valued headers joined). */
 export function flatHeaders(headers: IncomingHttpHeaders | Headers): Record<string, string> {
   const out: Record<string, string> = {};

@@ -82,6 +82,8 @@ export async function proxyToHttpUpstream(
   server: ResolvedServer,
   options: HttpProxyOptions,
   overrides?: UpstreamOverrides,
+  // One pass over the request headers: the recording and the upstream request are both made from it.
+  incoming: Record<string, string> = flatHeaders(raw.headers),
 ): Promise<Response> {
   const url = new URL(raw.url);
   const upstreamUrl = overrides?.url ?? upstreamUrlFor(server, url);
@@ -93,8 +95,6 @@ export async function proxyToHttpUpstream(
     );
   }
 
-  // One pass over the request headers: the recording and the upstream request are both made from it.
-  const incoming = flatHeaders(raw.headers);
   const capture = options.recorder.beginExchange({
     server: server.name,
     sessionId: overrides?.sessionId ?? incoming['mcp-session-id'] ?? null,

@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type { LiveRegistry, ResolvedServer } from '../registry/registry.js';
 import type { LegacyPassthrough } from './legacy/passthrough.js';
@@ -6,6 +7,7 @@ import { configuredHeaders } from './stdio/env.js';
 import { isInitialize } from './body.js';
 import { presentedToken, tokensEqual } from '../security/token.js';
 import { jsonRpcError, jsonRpcErrorResponse } from './errors.js';
+import { flatHeaders, flatRawHeaders } from './headers.js';
 import { proxyToHttpUpstream, type HttpProxyOptions } from './http-upstream.js';
 import type { BridgeSessions } from './bridge/sessions.js';
 
@@ -73,9 +75,16 @@ export function proxyRoute(options: ProxyRouteOptions) {
     // stdio and legacy HTTP+SSE servers are bridged: the client speaks Streamable HTTP either way.
     if (server.transport !== 'http') return options.bridge.handle(c.req.raw, server);
     if (options.verdicts.isLegacy(server.name, server.entry.url)) return options.bridge.handle(c.req.raw, asLegacy(server));
-    if (c.req.method !== 'POST' || c.req.header('mcp-session-id')) return proxyToHttpUpstream(c.req.raw, server, options);
-    return initializeOrDetect(c.req.raw, server, options);
+    const headers = requestHeaders(c);
+    if (c.req.method !== 'POST' || headers['mcp-session-id']) return proxyToHttpUpstream(c.req.raw, server, options, undefined, headers);
+    return initializeOrDetect(c.req.raw, server, options, headers);
   };
+}
+
+/** The request's headers as one record, from Node's raw list when @hono/node-server serves (always, outside unit tests). */
+function requestHeaders(c: Context): Record<string, string> {
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  return incoming ? flatRawHeaders(incoming.rawHeaders) : flatHeaders(c.req.raw.headers);
 }
 
 /**
@@ -84,13 +93,13 @@ export function proxyRoute(options: ProxyRouteOptions) {
  * its URL serves an HTTP+SSE stream, the server is remembered as legacy and
  * the request is bridged, so a modern client can use it anyway.
  */
-async function initializeOrDetect(raw: Request, server: ResolvedServer, options: ProxyRouteOptions): Promise<Response> {
+async function initializeOrDetect(raw: Request, server: ResolvedServer, options: ProxyRouteOptions, headers: Record<string, string>): Promise<Response> {
   const body = new Uint8Array(await raw.arrayBuffer());
   const copy = () => new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal });
-  const response = await proxyToHttpUpstream(copy(), server, options);
+  const response = await proxyToHttpUpstream(copy(), server, options, undefined, headers);
   if (!NOT_STREAMABLE.has(response.status) || !isInitialize(body)) return response;
-  const headers = configuredHeaders(server);
-  if (!(await speaksLegacySse(new URL(server.entry.url ?? ''), headers, options.dispatcher))) return response;
+  const configured = configuredHeaders(server);
+  if (!(await speaksLegacySse(new URL(server.entry.url ?? ''), configured, options.dispatcher))) return response;
   await response.body?.cancel();
   options.verdicts.markLegacy(server.name, server.entry.url ?? '');
   return options.bridge.handle(copy(), asLegacy(server));
