@@ -1,7 +1,9 @@
 import { request, type Dispatcher } from 'undici';
 import type { ExchangeCapture, Recorder } from '../capture/recorder.js';
 import type { ResolvedServer } from '../registry/registry.js';
-import { nodeSource, teeBody, teeEvents, type ClientRewrite } from './relay.js';
+import type { ServerResponse } from 'node:http';
+import { bodyTap, eventsTap, nodeSource, relayStream, type ClientRewrite } from './relay.js';
+import { relayToNode } from './relay-node.js';
 import { bearerCredential, tokensEqual } from '../security/token.js';
 import { collect, readBody, requestIds } from './body.js';
 import { describeUpstreamFailure, jsonRpcError, jsonRpcErrorResponse } from './errors.js';
@@ -71,6 +73,15 @@ export interface UpstreamOverrides {
   sessionId: string;
 }
 
+/** What the caller knows of the request beyond the Request itself. */
+export interface RequestContext {
+  overrides?: UpstreamOverrides;
+  /** The request headers as one record (`flatRawHeaders`); read from `raw.headers` when absent. */
+  headers?: Record<string, string>;
+  /** Node's response, when @hono/node-server serves: a streamed answer is written to it directly (`relayToNode`). */
+  outgoing?: ServerResponse;
+}
+
 /**
  * Forwards one request to a Streamable HTTP upstream and streams the answer
  * back, recording both sides on the way. The client's bytes go upstream
@@ -81,10 +92,11 @@ export async function proxyToHttpUpstream(
   raw: Request,
   server: ResolvedServer,
   options: HttpProxyOptions,
-  overrides?: UpstreamOverrides,
-  // One pass over the request headers: the recording and the upstream request are both made from it.
-  incoming: Record<string, string> = flatHeaders(raw.headers),
+  context: RequestContext = {},
 ): Promise<Response> {
+  const { overrides } = context;
+  // One pass over the request headers: the recording and the upstream request are both made from it.
+  const incoming = context.headers ?? flatHeaders(raw.headers);
   const url = new URL(raw.url);
   const upstreamUrl = overrides?.url ?? upstreamUrlFor(server, url);
   const body = await readBody(raw, options.maxRequestBytes);
@@ -151,11 +163,16 @@ export async function proxyToHttpUpstream(
   if (!streaming && Number.isInteger(declared) && declared <= SMALL_BODY_BYTES) {
     return answerWhole(upstream, raw.signal, capture, outgoing, options.maxCaptureBytes());
   }
-  const tee = { source: nodeSource(upstream.body), signal: raw.signal, capture, maxCaptureBytes: options.maxCaptureBytes() };
   const rewriteEvents = streaming && options.rewriteEvents ? options.rewriteEvents(upstreamUrl, capture) : undefined;
   const streamKind = overrides || rewriteEvents ? 'legacy-sse' : raw.method === 'GET' ? 'get-sse' : 'post-sse';
-  const stream = streaming ? teeEvents({ ...tee, stream: streamKind, ...(rewriteEvents ? { rewrite: rewriteEvents } : {}) }) : teeBody(tee);
-  return new Response(stream, { status: upstream.statusCode, headers: withBody(outgoing) });
+  const tap = streaming ? eventsTap(capture, options.maxCaptureBytes(), streamKind) : bodyTap(capture, options.maxCaptureBytes());
+  const streamed = withBody(outgoing);
+  if (context.outgoing && !rewriteEvents && !(streamed instanceof Headers)) {
+    const sent = relayToNode(upstream.body, context.outgoing, upstream.statusCode, streamed, raw.signal, tap);
+    if (sent) return sent;
+  }
+  const stream = relayStream(nodeSource(upstream.body), raw.signal, tap, rewriteEvents);
+  return new Response(stream, { status: upstream.statusCode, headers: streamed });
 }
 
 function upstreamUrlFor(server: ResolvedServer, incoming: URL): URL {

@@ -24,11 +24,24 @@ export function webSource(body: ReadableStream<Uint8Array>): RelaySource {
   };
 }
 
-const CLIENT_GONE = 'client disconnected';
+export const CLIENT_GONE = 'client disconnected';
+
+/** What the recording does with a relayed body: each chunk once the client has it, then the end, exactly once. */
+export interface RelayTap {
+  chunk(chunk: Uint8Array): void;
+  /** `CLIENT_GONE` when the client went away, another message when the upstream failed. */
+  end(error?: string): void;
+}
 
 function endCapture(capture: ExchangeCapture, error: string | undefined): void {
   if (error === CLIENT_GONE) capture.clientAborted(error);
   else capture.finish(error);
+}
+
+/** Changes the bytes the client gets (never what is recorded). */
+export interface ClientRewrite {
+  push(chunk: Uint8Array): Uint8Array;
+  flush(): Uint8Array;
 }
 
 /**
@@ -36,26 +49,14 @@ function endCapture(capture: ExchangeCapture, error: string | undefined): void {
  * slows the upstream read instead of growing a buffer; cancelling it (the
  * client went away) destroys the upstream request.
  */
-/** Changes the bytes the client gets (never what is recorded). */
-export interface ClientRewrite {
-  push(chunk: Uint8Array): Uint8Array;
-  flush(): Uint8Array;
-}
-
-function relay(
-  source: RelaySource,
-  clientSignal: AbortSignal,
-  onChunk: (chunk: Uint8Array) => void,
-  onEnd: (error?: string) => void,
-  rewrite?: ClientRewrite,
-): ReadableStream<Uint8Array> {
+export function relayStream(source: RelaySource, clientSignal: AbortSignal, tap: RelayTap, rewrite?: ClientRewrite): ReadableStream<Uint8Array> {
   const iterator = source.iterator;
   let ended = false;
   const end = (error?: string): void => {
     if (ended) return;
     ended = true;
     source.onEnd?.();
-    onEnd(error);
+    tap.end(error);
   };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -63,7 +64,7 @@ function relay(
       try {
         next = await iterator.next();
       } catch (error) {
-        end(clientSignal.aborted ? CLIENT_GONE : `upstream stream failed: ${describeUpstreamFailure(error)}`);
+        end(clientSignal.aborted ? CLIENT_GONE : upstreamFailure(error));
         controller.error(error);
         return;
       }
@@ -79,7 +80,7 @@ function relay(
       // A rewrite may hold bytes back until it has a whole event; never enqueue nothing.
       if (outgoing.byteLength > 0 || !rewrite) controller.enqueue(outgoing);
       try {
-        onChunk(chunk);
+        tap.chunk(chunk);
       } catch {
         // A recording failure must never reach the client.
       }
@@ -91,6 +92,34 @@ function relay(
   });
 }
 
+export function upstreamFailure(error: unknown): string {
+  return `upstream stream failed: ${describeUpstreamFailure(error)}`;
+}
+
+/** A plain body (JSON too large to hold, or of unknown length): collected head and tail, recorded at the end. */
+export function bodyTap(capture: ExchangeCapture, maxCaptureBytes: number): RelayTap {
+  const collector = new BodyCollector(maxCaptureBytes);
+  return {
+    chunk: (chunk) => collector.push(chunk),
+    end: (error) => {
+      capture.serverBody(collector.finish());
+      endCapture(capture, error);
+    },
+  };
+}
+
+/** An event stream: each event recorded as it completes. */
+export function eventsTap(capture: ExchangeCapture, maxCaptureBytes: number, stream: 'get-sse' | 'post-sse' | 'legacy-sse'): RelayTap {
+  const parser = new SseParser({ maxDataBytes: maxCaptureBytes, onEvent: (event) => capture.serverEvent(event, stream) });
+  return {
+    chunk: (chunk) => parser.push(chunk),
+    end: (error) => {
+      parser.end();
+      endCapture(capture, error);
+    },
+  };
+}
+
 export interface TeeOptions {
   source: RelaySource;
   /** The client's request signal: tells a client abort from an upstream failure. */
@@ -100,16 +129,7 @@ export interface TeeOptions {
 }
 
 export function teeBody({ source, signal, capture, maxCaptureBytes }: TeeOptions): ReadableStream<Uint8Array> {
-  const collector = new BodyCollector(maxCaptureBytes);
-  return relay(
-    source,
-    signal,
-    (chunk) => collector.push(chunk),
-    (error) => {
-      capture.serverBody(collector.finish());
-      endCapture(capture, error);
-    },
-  );
+  return relayStream(source, signal, bodyTap(capture, maxCaptureBytes));
 }
 
 export interface TeeEventsOptions extends TeeOptions {
@@ -118,15 +138,5 @@ export interface TeeEventsOptions extends TeeOptions {
 }
 
 export function teeEvents({ source, signal, capture, maxCaptureBytes, stream, rewrite }: TeeEventsOptions): ReadableStream<Uint8Array> {
-  const parser = new SseParser({ maxDataBytes: maxCaptureBytes, onEvent: (event) => capture.serverEvent(event, stream) });
-  return relay(
-    source,
-    signal,
-    (chunk) => parser.push(chunk),
-    (error) => {
-      parser.end();
-      endCapture(capture, error);
-    },
-    rewrite,
-  );
+  return relayStream(source, signal, eventsTap(capture, maxCaptureBytes, stream), rewrite);
 }

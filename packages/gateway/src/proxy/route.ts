@@ -8,7 +8,7 @@ import { isInitialize } from './body.js';
 import { presentedToken, tokensEqual } from '../security/token.js';
 import { jsonRpcError, jsonRpcErrorResponse } from './errors.js';
 import { flatHeaders, flatRawHeaders } from './headers.js';
-import { proxyToHttpUpstream, type HttpProxyOptions } from './http-upstream.js';
+import { proxyToHttpUpstream, type HttpProxyOptions, type RequestContext } from './http-upstream.js';
 import type { BridgeSessions } from './bridge/sessions.js';
 
 /**
@@ -75,16 +75,21 @@ export function proxyRoute(options: ProxyRouteOptions) {
     // stdio and legacy HTTP+SSE servers are bridged: the client speaks Streamable HTTP either way.
     if (server.transport !== 'http') return options.bridge.handle(c.req.raw, server);
     if (options.verdicts.isLegacy(server.name, server.entry.url)) return options.bridge.handle(c.req.raw, asLegacy(server));
-    const headers = requestHeaders(c);
-    if (c.req.method !== 'POST' || headers['mcp-session-id']) return proxyToHttpUpstream(c.req.raw, server, options, undefined, headers);
-    return initializeOrDetect(c.req.raw, server, options, headers);
+    const context = requestContext(c);
+    if (c.req.method !== 'POST' || context.headers['mcp-session-id']) return proxyToHttpUpstream(c.req.raw, server, options, context);
+    return initializeOrDetect(c.req.raw, server, options, context);
   };
 }
 
-/** The request's headers as one record, from Node's raw list when @hono/node-server serves (always, outside unit tests). */
-function requestHeaders(c: Context): Record<string, string> {
-  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  return incoming ? flatRawHeaders(incoming.rawHeaders) : flatHeaders(c.req.raw.headers);
+/**
+ * Node's request and response, when @hono/node-server serves (always, outside
+ * unit tests): headers are read from the raw list, streamed answers written
+ * straight to the response.
+ */
+function requestContext(c: Context): RequestContext & { headers: Record<string, string> } {
+  const node = c.env as Partial<HttpBindings> | undefined;
+  if (!node?.incoming || !node.outgoing) return { headers: flatHeaders(c.req.raw.headers) };
+  return { headers: flatRawHeaders(node.incoming.rawHeaders), outgoing: node.outgoing };
 }
 
 /**
@@ -93,10 +98,11 @@ function requestHeaders(c: Context): Record<string, string> {
  * its URL serves an HTTP+SSE stream, the server is remembered as legacy and
  * the request is bridged, so a modern client can use it anyway.
  */
-async function initializeOrDetect(raw: Request, server: ResolvedServer, options: ProxyRouteOptions, headers: Record<string, string>): Promise<Response> {
+async function initializeOrDetect(raw: Request, server: ResolvedServer, options: ProxyRouteOptions, context: RequestContext): Promise<Response> {
   const body = new Uint8Array(await raw.arrayBuffer());
   const copy = () => new Request(raw.url, { method: raw.method, headers: raw.headers, body, signal: raw.signal });
-  const response = await proxyToHttpUpstream(copy(), server, options, undefined, headers);
+  // No Node response here: the answer may yet be dropped for the legacy bridge, so it must not be written early.
+  const response = await proxyToHttpUpstream(copy(), server, options, { headers: context.headers });
   if (!NOT_STREAMABLE.has(response.status) || !isInitialize(body)) return response;
   const configured = configuredHeaders(server);
   if (!(await speaksLegacySse(new URL(server.entry.url ?? ''), configured, options.dispatcher))) return response;

@@ -35,7 +35,7 @@ export class LegacyPassthrough {
         jsonRpcError(null, `No open legacy SSE session "${key}" for server "${server.name}"; open GET /s/${server.name}/sse first`),
       );
     }
-    return proxyToHttpUpstream(raw, server, this.http, target);
+    return proxyToHttpUpstream(raw, server, this.http, { overrides: target });
   }
 
   private register(name: string, upstreamUrl: URL, endpoint: string, capture: ExchangeCapture): string {
