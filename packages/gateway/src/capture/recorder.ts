@@ -241,7 +241,6 @@ export class ExchangeCapture {
     let relatedId: number | null = relatedTo;
     const { pairing, relations } = this.recorder;
     const server = this.init.server;
-    const scope = { server, sessionId: this.sessionId, direction };
 
     const isAnswer = message.kind === 'response' || message.kind === 'error';
     if (message.kind === 'request' && message.id !== null) {
@@ -258,8 +257,8 @@ export class ExchangeCapture {
         exchangeId: this.id,
       };
       if (direction === 'client_to_server') this.local.set(localKey(message.id), pending);
-      pairing.add({ ...scope, id: message.id }, pending);
-      if (message.progressToken !== null) relations.addProgressToken(scope, message.progressToken, id);
+      pairing.add({ server, sessionId: this.sessionId, direction, id: message.id }, pending);
+      if (message.progressToken !== null) relations.addProgressToken({ server, sessionId: this.sessionId, direction }, message.progressToken, id);
     } else if (isAnswer && message.id !== null) {
       const request = this.takeRequest(direction, message.id);
       if (request) {
@@ -267,7 +266,7 @@ export class ExchangeCapture {
         pairedId = request.rowId;
         durationMs = Math.round((at - request.at) * 1000) / 1000;
         sink.enqueue({ op: 'pair', requestId: request.rowId, responseId: id });
-        const requesterScope = { ...scope, direction: opposite(direction) };
+        const requesterScope = { server, sessionId: this.sessionId, direction: opposite(direction) };
         if (request.progressToken !== null) relations.forgetProgressToken(requesterScope, request.progressToken);
         const keys = inputRequiredKeys(message.value);
         // A retry may echo the state, or just repeat the call: file it under both.
