@@ -1,7 +1,7 @@
+import type { ServerResponse } from 'node:http';
 import { request, type Dispatcher } from 'undici';
 import type { ExchangeCapture, Recorder } from '../capture/recorder.js';
 import type { ResolvedServer } from '../registry/registry.js';
-import type { ServerResponse } from 'node:http';
 import { bodyTap, eventsTap, nodeSource, relayStream, type ClientRewrite } from './relay.js';
 import { relayToNode } from './relay-node.js';
 import { bearerCredential, tokensEqual } from '../security/token.js';
