@@ -61,10 +61,7 @@ export function clientResponseHeaders(upstream: IncomingHttpHeaders, streaming: 
     if (streaming && name === 'content-length') continue;
     const values = typeof value === 'string' ? [value] : value;
     const kept = rewriteChallenge && name === 'www-authenticate' ? values.map(rewriteChallenge) : values;
-    const joined = kept.length === 1 ? normalizeValue(kept[0] as string) : kept.map(normalizeValue).join(', ');
-    // An own property even for a header literally named __proto__.
-    if (name === '__proto__') Object.defineProperty(out, name, { value: joined, enumerable: true, writable: true, configurable: true });
-    else out[name] = joined;
+    out[name] = kept.length === 1 ? normalizeValue(kept[0] as string) : kept.map(normalizeValue).join(', ');
   }
   if (streaming) {
     // Tell any proxy in front of us not to buffer the event stream either.
