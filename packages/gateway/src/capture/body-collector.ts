@@ -42,7 +42,8 @@ export class BodyCollector {
   }
 
   finish(): CollectedBody {
-    const head = Buffer.concat(this.head, this.headBytes);
+    // A body that came in one chunk (every buffered one) is decoded where it lies, not copied first.
+    const head = this.head.length === 1 ? (this.head[0] as Buffer) : Buffer.concat(this.head, this.headBytes);
     if (this.size <= this.maxBytes) return { text: head.toString('utf8'), size: this.size, truncated: false, tail: null };
     const tail = Buffer.concat(this.tail, this.tailBytes);
     return {
