@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { prepareAuditInsert } from './audit.js';
+import { BatchRows } from './batch-rows.js';
 import { prepareDerivedWrites } from './derived.js';
 import type { ExchangeRow, ExchangeUpdate, MessageRow, WriteOp } from './rows.js';
 
@@ -60,17 +61,14 @@ export function prepareBatch(sqlite: Database.Database): BatchStatements {
   );
 
   const applyAll = sqlite.transaction((ops: WriteOp[]): MessageRow[] => {
-    // This batch's messages, copied so later ops can change them; written at the end, in op order.
-    const written: MessageRow[] = [];
-    const inBatch = new Map<number, MessageRow>();
+    // This batch's messages, changed by its later ops; written at the end, in op order.
+    const batch = new BatchRows();
     const exchanges = new Map<number, ExchangeRow>();
     const exchangeUpdates = new Map<number, ExchangeUpdate>();
     for (const op of ops) {
       switch (op.op) {
         case 'message': {
-          const row = { ...op.row };
-          written.push(row);
-          inBatch.set(row.id, row);
+          const row = batch.add(op.row);
           // Now, not at the end: which initialize wins is decided by the order messages join a session.
           if (row.sessionId !== null) derived.sessionInfo(row);
           break;
@@ -78,23 +76,17 @@ export function prepareBatch(sqlite: Database.Database): BatchStatements {
         case 'stderr':
           insertStderr.run(op.timestamp, op.server, op.sessionId, op.line);
           break;
-        case 'pair': {
-          const request = inBatch.get(op.requestId);
-          if (request) request.pairedId = op.responseId;
-          else setPair.run(op.responseId, op.requestId);
+        case 'pair':
+          if (!batch.pair(op.requestId, op.responseId)) setPair.run(op.responseId, op.requestId);
           break;
-        }
         case 'annotate':
           for (const id of op.ids) {
-            const row = inBatch.get(id);
-            if (row) {
-              row.httpStatus = op.httpStatus ?? row.httpStatus;
-              if (row.sessionId === null && op.sessionId !== null) {
-                row.sessionId = op.sessionId;
-                derived.sessionInfo(row);
-              }
-            } else if (op.sessionId !== null) setStatusAndSession.run(op.httpStatus, op.sessionId, id);
-            else if (op.httpStatus !== null) setStatus.run(op.httpStatus, id);
+            const inBatch = batch.annotate(id, op.httpStatus, op.sessionId);
+            if (inBatch === false) {
+              // A row of an earlier batch.
+              if (op.sessionId !== null) setStatusAndSession.run(op.httpStatus, op.sessionId, id);
+              else if (op.httpStatus !== null) setStatus.run(op.httpStatus, id);
+            } else if (inBatch !== true) derived.sessionInfo(inBatch);
           }
           break;
         case 'exchange':
@@ -115,7 +107,7 @@ export function prepareBatch(sqlite: Database.Database): BatchStatements {
           break;
       }
     }
-    derived.insert(written);
+    derived.insert(batch.rows);
     for (const row of exchanges.values()) {
       insertExchange.run({
         ...row,
@@ -134,7 +126,7 @@ export function prepareBatch(sqlite: Database.Database): BatchStatements {
         error: u.error ?? null,
       });
     }
-    return written;
+    return batch.rows;
   });
 
   return { applyAll: (ops) => applyAll(ops) };

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { InlineApplier, WorkerApplier, type BatchApplier } from './batch-applier.js';
+import { BatchRows } from './batch-rows.js';
 import type { MessageRow, WriteOp } from './rows.js';
 
 export interface WriterOptions {
@@ -232,32 +233,15 @@ export class Writer {
   }
 }
 
-/**
- * The messages of a committed batch as they now are on disk: later ops of the
- * same batch (pairing, HTTP status, session) applied to copies of the rows,
- * so what is published matches what a read returns.
- */
+/** The messages of a committed batch as they now are on disk (see BatchRows). */
 function rowsAsWritten(ops: WriteOp[]): MessageRow[] {
-  const written: MessageRow[] = [];
-  const byId = new Map<number, MessageRow>();
+  const batch = new BatchRows();
   for (const op of ops) {
-    if (op.op === 'message') {
-      const row = { ...op.row };
-      written.push(row);
-      byId.set(row.id, row);
-    } else if (op.op === 'pair') {
-      const request = byId.get(op.requestId);
-      if (request) request.pairedId = op.responseId;
-    } else if (op.op === 'annotate') {
-      for (const id of op.ids) {
-        const row = byId.get(id);
-        if (!row) continue;
-        row.httpStatus = op.httpStatus ?? row.httpStatus;
-        row.sessionId = row.sessionId ?? op.sessionId;
-      }
-    }
+    if (op.op === 'message') batch.add(op.row);
+    else if (op.op === 'pair') batch.pair(op.requestId, op.responseId);
+    else if (op.op === 'annotate') for (const id of op.ids) batch.annotate(id, op.httpStatus, op.sessionId);
   }
-  return written;
+  return batch.rows;
 }
 
 export function highestId(sqlite: Database.Database, table: 'messages' | 'exchanges'): number {
