@@ -103,7 +103,11 @@ async function bothWays(handler: RawHandler): Promise<void> {
   expect(node).toEqual(general);
   expect(seen).toHaveLength(2);
   expect(seen[0]).toEqual(seen[1]);
-  const [first, second] = gw.exchanges().map(({ id, received_at, upstream_first_byte_at, done_at, ...rest }) => rest);
+  // The upstream's Date header differs between the two exchanges when they straddle a second.
+  const [first, second] = gw.exchanges().map(({ id, received_at, upstream_first_byte_at, done_at, response_headers, ...rest }) => {
+    const { date, ...headers } = JSON.parse(response_headers as string) as Record<string, string>;
+    return { ...rest, response_headers: headers, dated: date !== undefined };
+  });
   expect(first).toEqual(second);
   expect(comparable(rows.slice(rowsAfterNode.length))).toEqual(comparable(rowsAfterNode));
 }
