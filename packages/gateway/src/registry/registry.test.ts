@@ -105,6 +105,21 @@ describe('LiveRegistry', () => {
     }
   });
 
+  it('sees a write that lands right after it was read, before its first poll', async () => {
+    const file = join(home(), 'mcp.json');
+    const live = new LiveRegistry({ file, pollMs: 20 });
+    try {
+      // Synchronously after the constructor's read, as another process might.
+      writeFileSync(file, JSON.stringify({ mcpServers: { early: { url: 'http://127.0.0.1:1/mcp' } } }));
+      await eventually(() => live.get('early'), 2000);
+      // Same size, same second: only the content and the nanosecond times differ.
+      writeFileSync(file, JSON.stringify({ mcpServers: { earlx: { url: 'http://127.0.0.1:1/mcp' } } }));
+      await eventually(() => live.get('earlx'), 2000);
+    } finally {
+      live.close();
+    }
+  });
+
   it('keeps the last good servers when the file turns invalid, and says why once', async () => {
     const file = join(home(), 'mcp.json');
     await putServer(file, 'kept', { url: 'http://127.0.0.1:1/mcp' }, { replace: false });

@@ -1,4 +1,4 @@
-import { unwatchFile, watchFile } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readRegistry, updateRegistry } from './file.js';
 import {
   describeIssues,
@@ -90,13 +90,20 @@ export class LiveRegistry {
   private error: string | null = null;
   private readonly listeners = new Set<(change: RegistryChange) => void>();
   private readonly options: LiveRegistryOptions;
-  private readonly watcher = (): void => this.reload();
+  /** What the file looked like when it was last read; a poll that sees anything else re-reads it. */
+  private seen: string;
+  private readonly poller: NodeJS.Timeout;
 
   constructor(options: LiveRegistryOptions) {
     this.options = options;
+    // The stat is taken before the read, synchronously, so a write landing
+    // between the read and the first poll is still seen as a change. (fs.watchFile
+    // takes its first stat later, on the thread pool, and missed such writes.)
+    this.seen = fingerprint(options.file);
     // The first read throws: a gateway must not start on a broken registry.
     this.apply(readRegistry(options.file).parsed);
-    watchFile(options.file, { interval: options.pollMs ?? 200, persistent: false }, this.watcher);
+    this.poller = setInterval(() => this.poll(), options.pollMs ?? 200);
+    this.poller.unref();
   }
 
   get(name: string): ResolvedServer | undefined {
@@ -125,6 +132,7 @@ export class LiveRegistry {
   }
 
   reload(): void {
+    this.seen = fingerprint(this.options.file);
     try {
       this.apply(readRegistry(this.options.file).parsed);
       this.error = null;
@@ -137,12 +145,29 @@ export class LiveRegistry {
   }
 
   close(): void {
-    unwatchFile(this.options.file, this.watcher);
+    clearInterval(this.poller);
     this.listeners.clear();
+  }
+
+  private poll(): void {
+    if (fingerprint(this.options.file) !== this.seen) this.reload();
   }
 
   private apply(file: RegistryFile): void {
     this.servers = new Map(resolveServers(file).map((s) => [s.name, s]));
     this.current = settingsOf(file);
+  }
+}
+
+/**
+ * Identity, size and times in nanoseconds: the registry is replaced by rename,
+ * so a new inode shows even a same-size write within one mtime tick.
+ */
+function fingerprint(file: string): string {
+  try {
+    const s = statSync(file, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch (error) {
+    return `absent:${(error as NodeJS.ErrnoException).code ?? 'unknown'}`;
   }
 }
