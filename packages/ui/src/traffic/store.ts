@@ -2,11 +2,12 @@
 // older pages on demand (cursor `before=<id>`), and live messages from the
 // feed, merged by id so nothing shows twice. Rows are kept in id order in one
 // array that grows in place; readers re-render on `version`.
-import type { ClearEvent, MessageDetail, MessagePage } from '@mcp-gateway/gateway/types';
+import type { ClearEvent, MessagePage } from '@mcp-gateway/gateway/types';
 import type { ApiParams } from '../api/endpoints.js';
 import type { CompiledQuery } from '../filter/query.js';
 import { LIVE_MAX_BODY, type Feed, type LiveRecord } from '../live/feed.js';
-import { hasTarget, isAnswer, targetOf, toRow, type Row } from './row.js';
+import { hasTarget, isAnswer, toRow, type Row } from './row.js';
+import { TargetNames, type GetMessage } from './targets.js';
 
 export interface TrafficSnapshot {
   /** Matching rows, oldest first. The array may grow in place: watch `version`. */
@@ -20,7 +21,7 @@ export interface TrafficSnapshot {
 }
 
 export type ListMessages = (params: ApiParams) => Promise<MessagePage>;
-export type GetMessage = (id: number) => Promise<MessageDetail>;
+export type { GetMessage } from './targets.js';
 
 export interface TrafficStoreOptions {
   pageSize?: number;
@@ -44,8 +45,7 @@ const defaultSchedule = (run: () => void): void => {
 export class TrafficStore {
   private rows: Row[] = [];
   private readonly byId = new Map<number, Row>();
-  /** Targets (tool names) of requests seen, so their answers can show them too. */
-  private readonly targets = new Map<number, string>();
+  private readonly targets: TargetNames;
   private snapshot: TrafficSnapshot;
   private readonly listeners = new Set<() => void>();
   private olderCursor: number | null = null;
@@ -59,8 +59,6 @@ export class TrafficStore {
   private readonly pageSize: number;
   private readonly maxRows: number;
   private readonly schedule: (run: () => void) => void;
-  private readonly getMessage: GetMessage | null;
-  private readonly asked = new Set<number>();
 
   constructor(
     readonly query: CompiledQuery,
@@ -71,7 +69,12 @@ export class TrafficStore {
     this.pageSize = options.pageSize ?? 500;
     this.maxRows = options.maxRows ?? 250_000;
     this.schedule = options.schedule ?? defaultSchedule;
-    this.getMessage = options.getMessage ?? null;
+    this.targets = new TargetNames({
+      getMessage: options.getMessage ?? null,
+      learnt: (requestId, target) => this.learnTarget(requestId, target),
+      settled: () => this.resolveOrphans(),
+      disposed: () => this.disposed,
+    });
     this.snapshot = { rows: this.rows, version: 0, status: 'loading', error: null, hasOlder: false, loadingOlder: false };
   }
 
@@ -123,8 +126,8 @@ export class TrafficStore {
       for (let i = page.messages.length - 1; i >= 0; i--) {
         const record = page.messages[i];
         if (!record || this.byId.has(record.id)) continue;
-        this.noteTarget(record);
-        const row = toRow(record, this.knownTarget(record));
+        this.targets.note(record);
+        const row = toRow(record, this.targets.of(record));
         if (this.deferred(row)) continue;
         if (this.query.predicate(row)) older.push(row);
       }
@@ -151,7 +154,7 @@ export class TrafficStore {
    */
   resolveTargets(rows: readonly Row[]): void {
     const wanted = rows.filter((row) => row.target === null && isAnswer(row) && row.pairedId !== null && hasTarget(row.method)).map((row) => row.pairedId as number);
-    this.askTargets(wanted);
+    this.targets.ask(wanted);
   }
 
   /**
@@ -185,33 +188,10 @@ export class TrafficStore {
 
   /** Reads the requests of answers still waiting (their request lies outside what the filter loads). */
   private resolveOrphans(): void {
-    this.askTargets([...this.orphans.keys()]);
-  }
-
-  private askTargets(requestIds: number[]): void {
-    if (!this.getMessage) return;
-    const getMessage = this.getMessage;
-    const wanted = requestIds.filter((id) => !this.asked.has(id) && !this.targets.has(id)).slice(0, 50);
-    for (const requestId of wanted) this.asked.add(requestId);
-    const next = async (): Promise<void> => {
-      for (let requestId = wanted.shift(); requestId !== undefined; requestId = wanted.shift()) {
-        try {
-          const detail = await getMessage(requestId);
-          if (this.disposed) return;
-          const target = targetOf(detail.message.method, detail.message.body);
-          if (target !== null) this.learnTarget(requestId, target);
-        } catch {
-          // gone (cleared): nothing to name
-        }
-      }
-    };
-    // A few at a time, so a screenful of names does not queue behind itself; then the next batch of waiting answers.
-    const workers = Array.from({ length: Math.min(4, wanted.length) }, () => next());
-    if (workers.length) void Promise.all(workers).then(() => !this.disposed && this.resolveOrphans());
+    this.targets.ask([...this.orphans.keys()]);
   }
 
   private learnTarget(requestId: number, target: string): void {
-    this.targets.set(requestId, target);
     const answerId = this.byId.get(requestId)?.pairedId;
     // Answers in the table that lacked the name.
     const candidates = answerId !== undefined && answerId !== null ? [answerId] : this.answersOf(requestId);
@@ -273,10 +253,10 @@ export class TrafficStore {
     let newest = 0;
     for (const record of records) {
       newest = Math.max(newest, record.id);
-      this.noteTarget(record);
+      this.targets.note(record);
       if (isAnswer(record) && record.pairedId !== null) this.pairRequest(record);
       if (this.byId.has(record.id) || this.query.text !== null) continue;
-      const row = toRow(record, this.knownTarget(record));
+      const row = toRow(record, this.targets.of(record));
       if (record.pairedId !== null && isAnswer(record)) {
         row.pair = { id: record.pairedId, kind: 'request', durationMs: record.durationMs, isError: false };
       }
@@ -304,8 +284,8 @@ export class TrafficStore {
         for (const record of page.messages) {
           after = Math.max(after, record.id);
           if (this.byId.has(record.id)) continue;
-          this.noteTarget(record);
-          const row = toRow(record, this.knownTarget(record));
+          this.targets.note(record);
+          const row = toRow(record, this.targets.of(record));
           if (!this.deferred(row) && this.query.predicate(row)) this.insert(row);
         }
         this.adoptOrphans();
@@ -334,16 +314,6 @@ export class TrafficStore {
     if (event.server === null && this.olderCursor !== null && this.olderCursor <= event.before) this.olderCursor = null;
     this.snapshot = { ...this.snapshot, rows: this.rows, hasOlder: this.olderCursor !== null && this.snapshot.hasOlder && event.server !== null };
     this.emitNow();
-  }
-
-  private noteTarget(record: LiveRecord | (MessagePage['messages'][number])): void {
-    if (record.kind !== 'request') return;
-    const row = toRow(record);
-    if (row.target !== null) this.targets.set(record.id, row.target);
-  }
-
-  private knownTarget(record: { kind: string; pairedId: number | null }): string | null {
-    return record.pairedId === null || record.kind === 'request' ? null : (this.targets.get(record.pairedId) ?? null);
   }
 
   private pairRequest(answer: LiveRecord): void {
