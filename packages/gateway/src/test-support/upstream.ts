@@ -19,10 +19,15 @@ export interface TestUpstream {
 export interface TestUpstreamOptions {
   /** Answer POSTs with application/json instead of an SSE stream. */
   json?: boolean;
+  /** What the server calls itself in its initialize answer (default test-upstream 1.0.0). */
+  name?: string;
+  version?: string;
+  /** The pause between two progress notifications (default 5 ms; the UI tests slow it to watch them arrive). */
+  progressStepMs?: number;
 }
 
-function buildServer(): McpServer {
-  const server = new McpServer({ name: 'test-upstream', version: '1.0.0' });
+function buildServer(options: TestUpstreamOptions): McpServer {
+  const server = new McpServer({ name: options.name ?? 'test-upstream', version: options.version ?? '1.0.0' });
   server.registerTool('echo', { description: 'Echoes its text', inputSchema: { text: z.string() } }, async ({ text }) => ({
     content: [{ type: 'text', text }],
   }));
@@ -33,9 +38,9 @@ function buildServer(): McpServer {
       const token = extra._meta?.progressToken;
       for (let i = 1; i <= steps; i++) {
         if (token !== undefined) {
-          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: steps } });
+          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: steps, message: `step ${i}` } });
         }
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setTimeout(resolve, options.progressStepMs ?? 5));
       }
       return { content: [{ type: 'text', text: `done in ${steps} steps` }] };
     },
@@ -56,6 +61,9 @@ function buildServer(): McpServer {
   server.registerTool('fail', { description: 'Always fails', inputSchema: {} }, async () => ({
     isError: true,
     content: [{ type: 'text', text: 'this tool always fails' }],
+  }));
+  server.registerTool('big', { description: 'Answers with a large text', inputSchema: { bytes: z.number().int().min(1) } }, async ({ bytes }) => ({
+    content: [{ type: 'text', text: 'x'.repeat(bytes) }],
   }));
   return server;
 }
@@ -95,7 +103,7 @@ export async function startUpstream(options: TestUpstreamOptions = {}): Promise<
           transports.delete(id);
         },
       });
-      await buildServer().connect(created);
+      await buildServer(options).connect(created);
       transport = created;
     }
     await transport.handleRequest(req, res, parsed);
@@ -114,7 +122,7 @@ export async function startUpstream(options: TestUpstreamOptions = {}): Promise<
     server,
     requests,
     close: async () => {
-      for (const transport of transports.values()) await transport.close();
+      for (const transport of transports.values()) await transport.close().catch(() => undefined);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
