@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { BenchOptions, Ctx } from './lib/context.js';
 import { SERVERS } from './lib/context.js';
 import { renderProfile, summarizeProfile, type ProfileSummary } from './lib/profile.js';
-import { BENCH_DIR, CLI_MAIN, GATEWAY_DIR, REPO_DIR, cleanupTemp, killAll, loadAverage, setKeepTemp, startGatewayProc, startUpstream, tempDir, type GatewayProc } from './lib/procs.js';
+import { BENCH_DIR, CLI_MAIN, GATEWAY_DIR, REPO_DIR, cleanupTemp, killAll, loadAverage, pinCpus, setKeepTemp, startGatewayProc, startUpstream, tempDir, type GatewayProc } from './lib/procs.js';
 import { Results, renderMarkdown, renderTable } from './lib/report.js';
 import { large } from './sections/large.js';
 import { latency } from './sections/latency.js';
@@ -21,19 +21,21 @@ const SECTIONS: Record<string, (ctx: Ctx) => Promise<void>> = { latency, through
 /** The issue's six measures; `breakdown` (where the cost goes) runs with --all or --only. */
 const DEFAULT_SECTIONS = ['latency', 'throughput', 'sse', 'large', 'store', 'startup'];
 
-const USAGE = `usage: pnpm bench [--quick] [--all | --only <section>[,<section>...]] [--profile] [--rows N] [--keep] [--no-build]
+const USAGE = `usage: pnpm bench [--quick] [--all | --only <section>[,<section>...]] [--profile] [--pin] [--rows N] [--keep] [--no-build]
 
   --quick       smaller samples (about 1.5 minutes); same sections, noisier figures
   --all         also run breakdown: reference proxies and micro-benchmarks of the recording path (+1.5 min)
   --only        run only these sections: ${Object.keys(SECTIONS).join(', ')}
   --profile     run the shared gateway under node --cpu-prof; prints and saves its hottest functions
+  --pin         Linux: client and upstream share CPU 0, the gateway gets CPU 1 (what the
+                gateway costs when it does not compete with them for the same cores)
   --rows N      messages seeded for the store queries (default 1000000; --quick 200000)
   --keep        keep the temporary homes (logs.db, gateway.log) for inspection
   --no-build    do not build, even when dist is missing or older than the sources
 `;
 
 function parseArgs(argv: string[]): BenchOptions & { build: boolean } {
-  const options: BenchOptions & { build: boolean } = { quick: false, only: null, profile: false, keep: false, rows: 0, build: true };
+  const options: BenchOptions & { build: boolean } = { quick: false, only: null, profile: false, keep: false, rows: 0, build: true, pin: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (): string => {
@@ -44,6 +46,7 @@ function parseArgs(argv: string[]): BenchOptions & { build: boolean } {
     if (arg === '--quick') options.quick = true;
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--keep') options.keep = true;
+    else if (arg === '--pin') options.pin = true;
     else if (arg === '--all') options.only = Object.keys(SECTIONS);
     else if (arg === '--no-build') options.build = false;
     else if (arg === '--rows') options.rows = Number(value());
@@ -109,6 +112,7 @@ function gitInfo(): { commit: string | null; dirty: boolean | null } {
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   setKeepTemp(options.keep);
+  if (options.pin) pinCpus();
   const started = new Date();
   const t0 = performance.now();
   const log = (message: string): void => {
@@ -203,7 +207,7 @@ async function main(): Promise<number> {
 
   const passed = results.rows.filter((r) => r.pass === true).length;
   const failed = results.rows.filter((r) => r.pass === false).length;
-  process.stdout.write(`\nmcp-gateway bench (${options.quick ? 'quick' : 'full'}), ${report.machine.cpus} cores, ${process.version}, load ${loadBefore.join(' ')} → ${report.machine.loadAfter.join(' ')}, ${report.durationS} s\n\n`);
+  process.stdout.write(`\nmcp-gateway bench (${options.quick ? 'quick' : 'full'}${options.pin ? ', pinned: client and upstream on CPU 0, gateway on CPU 1' : ''}), ${report.machine.cpus} cores, ${process.version}, load ${loadBefore.join(' ')} → ${report.machine.loadAfter.join(' ')}, ${report.durationS} s\n\n`);
   process.stdout.write(`${table}\n\n`);
   if (profile) process.stdout.write(`gateway CPU profile (${profile.file}):\n${renderProfile(profile.summary)}\n\n`);
   process.stdout.write(`targets: ${passed} met, ${failed} missed. Results: ${file}\n`);

@@ -8,6 +8,8 @@ export interface BenchOptions {
   profile: boolean;
   keep: boolean;
   rows: number;
+  /** Client and upstream on CPU 0, the gateway on CPU 1 (see procs.ts pinCpus). */
+  pin: boolean;
 }
 
 export interface Ctx {

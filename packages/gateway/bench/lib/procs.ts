@@ -1,8 +1,8 @@
 // Child processes of the bench: the upstream and the gateway (the real CLI), and
 // what Linux tells us about them (/proc/<pid>/status and /stat).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, createWriteStream, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,31 @@ export function cleanupTemp(): string[] {
   if (keepTemp) return tempDirs;
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   return [];
+}
+
+/**
+ * With --pin: the bench (the client) and the upstream share CPU 0, the gateway
+ * and the reference proxies get CPU 1. Direct and proxied then give client and
+ * upstream the same single core, and the proxy's own CPU no longer competes
+ * with them: what the gateway costs on a machine with a core to spare.
+ */
+const PINNED = { client: 0, proxy: 1 } as const;
+let pinned = false;
+export function pinCpus(): void {
+  if (availableParallelism() < 2) throw new Error('--pin needs at least 2 CPUs');
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', String(PINNED.client), String(process.pid)], { stdio: 'ignore' });
+  } catch (error) {
+    throw new Error(`--pin needs Linux's taskset (util-linux) and at least 2 CPUs: ${(error as Error).message}`);
+  }
+  pinned = true;
+}
+
+/** The command that runs node with `args`, on the CPU of `role` when pinning. */
+function nodeCommand(role: keyof typeof PINNED, args: string[]): [string, string[]] {
+  if (!pinned) return [process.execPath, args];
+  // taskset execs node: the pid the bench watches is node's, and every thread node starts inherits the CPU.
+  return ['taskset', ['-c', String(PINNED[role]), process.execPath, ...args]];
 }
 
 const children = new Set<ChildProcess>();
@@ -69,7 +94,7 @@ export interface UpstreamProc {
 }
 
 export async function startUpstream(): Promise<UpstreamProc> {
-  const child = spawn(process.execPath, [join(BENCH_DIR, 'upstream.mjs')], { cwd: GATEWAY_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(...nodeCommand('client', [join(BENCH_DIR, 'upstream.mjs')]), { cwd: GATEWAY_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
   const match = await waitForLine(child, /\{"url":"([^"]+)".*\}\n/, 15_000, 'the bench upstream');
   const base = match[1] as string;
@@ -115,8 +140,7 @@ export async function startGatewayProc(options: GatewayStartOptions = {}): Promi
   if (options.servers) writeRegistry(home, options.servers);
   const spawnedAt = performance.now();
   const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), CLI_MAIN, 'start', '--port', String(options.port ?? 0), '--home', home],
+    ...nodeCommand('proxy', [...(options.nodeArgs ?? []), CLI_MAIN, 'start', '--port', String(options.port ?? 0), '--home', home]),
     { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MCP_GATEWAY_HOME: home } },
   );
   children.add(child);
@@ -195,7 +219,7 @@ export function procCpuMs(pid: number): number {
 
 /** A child process printing {"url": ...} when ready (the reference proxies). */
 export async function startScript(file: string, args: string[], what: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [file, ...args], { cwd: GATEWAY_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(...nodeCommand('proxy', [file, ...args]), { cwd: GATEWAY_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
   const match = await waitForLine(child, /\{"url":"([^"]+)"\}\n/, 15_000, what);
   return { url: match[1] as string, pid: child.pid as number, stop: () => stopChild(child) };

@@ -30,9 +30,11 @@ export async function throughput(ctx: Ctx): Promise<void> {
   const gw = await ctx.gateway();
   const levels = [1, 16, 64];
   const rounds = ctx.options.quick ? 2 : 3;
+  // The target's level gets more windows: one 1.5 s window on this shared machine can be off by 30%.
+  const roundsAt = (sessions: number): number => (sessions === 64 && !ctx.options.quick ? 5 : rounds);
   const windowMs = ctx.options.quick ? 700 : 1500;
   const modes = ['json', 'sse'] as const;
-  const details: Record<string, unknown> = { rounds, windowMs };
+  const details: Record<string, unknown> = { rounds, roundsAt64: roundsAt(64), windowMs };
   for (const mode of modes) {
     for (const sessions of levels) {
       const direct = await connectMany(ctx.upstream.url(mode), sessions);
@@ -43,7 +45,7 @@ export async function throughput(ctx: Ctx): Promise<void> {
       const g: number[] = [];
       const cores: Record<string, unknown> = {};
       let errors = 0;
-      for (let r = 0; r < rounds; r++) {
+      for (let r = 0; r < roundsAt(sessions); r++) {
         const order = r % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
         for (const side of order) {
           const meter = new CpuMeter({ gateway: gw.pid, upstream: ctx.upstream.pid });
