@@ -24,6 +24,8 @@ export function utf8Prefix(s: string, maxBytes: number): string {
 export function utf8Suffix(s: string, maxBytes: number): string {
   if (maxBytes <= 0) return '';
   const t = s.length > maxBytes ? s.slice(s.length - maxBytes) : s;
+  // Counting is cheap and needs no copy; the usual (ASCII) tail fits already.
+  if (Buffer.byteLength(t, 'utf8') <= maxBytes) return t;
   const buf = Buffer.from(t, 'utf8');
   if (buf.length <= maxBytes) return t;
   // Start on a lead byte; a surrogate half left by the slice above encodes to

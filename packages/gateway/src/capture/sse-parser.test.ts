@@ -203,6 +203,22 @@ describe('SseParser: encoding and chunking', () => {
     }
   });
 
+  it('turns malformed UTF-8 into U+FFFD exactly as the WHATWG decoder does over the whole stream, however it is cut', () => {
+    // Truncated, overlong, surrogate, out-of-range and stray bytes, next to valid ones.
+    const bad = [0xe2, 0x82, 0x41, 0xe0, 0x80, 0xaf, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0xc3, 0xa9, 0xff, 0xf0, 0x9f, 0x98, 0xc0, 0xaf, 0xe2, 0x82, 0xac];
+    const bytes = Uint8Array.from([...enc.encode('data: '), ...bad, ...enc.encode('\n\n')]);
+    const expected = new TextDecoder('utf-8', { ignoreBOM: true }).decode(Uint8Array.from(bad));
+    expect(expected).toContain('\ufffd');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const events: SseEvent[] = [];
+      const p = new SseParser({ onEvent: (e) => events.push(e) });
+      p.push(bytes.subarray(0, cut));
+      p.push(bytes.subarray(cut));
+      expect(events.map((e) => e.data)).toEqual([expected]);
+    }
+    expect(parse(bytes, { chunk: 1 }).map((e) => e.data)).toEqual([expected]);
+  });
+
   it('gives identical events for byte-by-byte and whole-buffer feeding', () => {
     const text =
       '\ufeff: hello\r\nevent: message\r\nid: 1\r\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":1}}\r\n\r\n' +
