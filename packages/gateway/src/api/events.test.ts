@@ -8,7 +8,7 @@ import { readEventStream, type StreamEvent } from '../publish/event-reader.js';
 import { LiveRegistry } from '../registry/registry.js';
 import { AuditLog } from '../store/audit-log.js';
 import { openDatabase } from '../store/db.js';
-import { prepareMessageInsert } from '../store/batch.js';
+import { insertMessages } from '../store/derived.js';
 import { Writer } from '../store/writer.js';
 import { eventually, startTestGateway, type TestGateway } from '../test-support/gateway.js';
 import { startUpstream, type TestUpstream } from '../test-support/upstream.js';
@@ -141,7 +141,6 @@ describe('an event stream that cannot keep up', () => {
     log: () => undefined,
     tuning: { eventBuffer: 5, keepAliveMs: 50 },
   });
-  const insert = prepareMessageInsert(sqlite);
   let next = 1;
   const store = (count: number): MessageRecord[] => {
     const rows: MessageRecord[] = [];
@@ -151,9 +150,9 @@ describe('an event stream that cannot keep up', () => {
         method: 'notifications/x', jsonrpcId: null, pairedId: null, relatedId: null, durationMs: null, httpStatus: null,
         exchangeId: null, stream: null, sseEventId: null, size: 2, body: '{}', truncated: false, isError: false, redactions: [],
       };
-      insert(row);
       rows.push(row);
     }
+    insertMessages(sqlite, rows);
     events.publish(rows);
     return rows;
   };

@@ -131,17 +131,3 @@ export function prepareBatch(sqlite: Database.Database): BatchStatements {
 
   return { applyAll: (ops) => applyAll(ops) };
 }
-
-/**
- * Inserts one message row with its search index, session and zone-map entries,
- * in its own transaction (or the caller's). For a few rows (tests, tools);
- * many rows go through prepareBatch or insertMessages (derived.ts) at once.
- */
-export function prepareMessageInsert(sqlite: Database.Database): (row: MessageRow) => void {
-  const derived = prepareDerivedWrites(sqlite);
-  const insertOne = sqlite.transaction((row: MessageRow) => {
-    derived.sessionInfo(row);
-    derived.insert([row]);
-  });
-  return (row) => insertOne(row);
-}

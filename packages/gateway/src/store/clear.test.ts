@@ -7,7 +7,6 @@ import type { MessageRecord } from '../types.js';
 import { clearMessages, clearMessagesStepwise, firstIdFrom } from './clear.js';
 import { insertMessages } from './derived.js';
 import { openDatabase } from './db.js';
-import { prepareMessageInsert } from './batch.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-clear-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,12 +22,9 @@ function row(id: number, server: string, body = JSON.stringify({ jsonrpc: '2.0',
 describe('clearing messages', () => {
   it('removes one server, or what is below an id, and keeps sessions and search in step', async () => {
     const { sqlite } = openDatabase(join(dir, 'a.db'));
-    const insert = prepareMessageInsert(sqlite);
-    sqlite.transaction(() => {
-      for (let id = 1; id <= 3000; id++) insert(row(id, id % 2 ? 'a' : 'b'));
-    })();
+    insertMessages(sqlite, Array.from({ length: 3000 }, (_, i) => row(i + 1, (i + 1) % 2 ? 'a' : 'b')));
     // An initialize whose body is not JSON (cut short) never fails the write.
-    insert({ ...row(3001, 'a'), method: 'initialize', kind: 'request', body: '{"jsonrpc":"2.0","method":"initialize","params":{"clientInfo":' });
+    insertMessages(sqlite, [{ ...row(3001, 'a'), method: 'initialize', kind: 'request', body: '{"jsonrpc":"2.0","method":"initialize","params":{"clientInfo":' }]);
     expect(await clearMessagesStepwise(sqlite, { server: 'b' })).toMatchObject({ removed: 1500 });
     expect(clearMessages(sqlite, { before: 2001 })).toBe(1000);
     const left = sqlite.prepare('SELECT id FROM messages ORDER BY id').pluck().all() as number[];
@@ -48,10 +44,7 @@ describe('clearing messages', () => {
     old.close();
     const { sqlite } = openDatabase(file);
     expect(sqlite.pragma('auto_vacuum', { simple: true })).toBe(0);
-    const insert = prepareMessageInsert(sqlite);
-    sqlite.transaction(() => {
-      for (let id = 1; id <= 2000; id++) insert(row(id, 'a'));
-    })();
+    insertMessages(sqlite, Array.from({ length: 2000 }, (_, i) => row(i + 1, 'a')));
     const outcome = await clearMessagesStepwise(sqlite, {});
     expect(outcome.removed).toBe(2000);
     expect(outcome.freedPages).toBeGreaterThan(500);

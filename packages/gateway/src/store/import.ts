@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import type { MessageRecord } from '../types.js';
-import { prepareDerivedWrites } from './derived.js';
+import { insertMessages } from './derived.js';
 
 // One line of a JSONL export (ExportLine in types.ts). Unknown keys are ignored,
 // so a file from a newer version still imports what this one understands.
@@ -84,40 +84,34 @@ function isErrorOf(line: ParsedLine): boolean {
  * whole file at once, as for a batch of the writer. Returns the rows as stored.
  */
 export function insertImport(sqlite: Database.Database, lines: ParsedLine[], allocateId: () => number): MessageRecord[] {
-  const derived = prepareDerivedWrites(sqlite);
-  const run = sqlite.transaction((): MessageRecord[] => {
-    const ids = new Map<number, number>();
-    for (const line of lines) ids.set(line.id, allocateId());
-    const mapped = (old: number | null | undefined): number | null => (old === null || old === undefined ? null : (ids.get(old) ?? null));
-    const rows = lines.map((line): MessageRecord => {
-      const row: MessageRecord = {
-        id: ids.get(line.id) as number,
-        timestamp: Date.parse(line.timestamp),
-        server: line.server,
-        sessionId: line.sessionId,
-        direction: line.direction,
-        kind: line.kind,
-        method: line.method,
-        jsonrpcId: line.jsonrpcId,
-        pairedId: mapped(line.pairedId),
-        relatedId: mapped(line.relatedId),
-        durationMs: line.durationMs,
-        httpStatus: line.httpStatus,
-        exchangeId: null,
-        stream: null,
-        sseEventId: null,
-        size: line.size,
-        body: typeof line.message === 'string' ? line.message : JSON.stringify(line.message),
-        truncated: line.truncated === true,
-        isError: isErrorOf(line),
-        redactions: [],
-      };
-      // In file order: which initialize wins is decided by the order messages join a session.
-      derived.sessionInfo(row);
-      return row;
-    });
-    derived.insert(rows);
-    return rows;
-  });
-  return run();
+  const ids = new Map<number, number>();
+  for (const line of lines) ids.set(line.id, allocateId());
+  const mapped = (old: number | null | undefined): number | null => (old === null || old === undefined ? null : (ids.get(old) ?? null));
+  const rows = lines.map(
+    (line): MessageRecord => ({
+      id: ids.get(line.id) as number,
+      timestamp: Date.parse(line.timestamp),
+      server: line.server,
+      sessionId: line.sessionId,
+      direction: line.direction,
+      kind: line.kind,
+      method: line.method,
+      jsonrpcId: line.jsonrpcId,
+      pairedId: mapped(line.pairedId),
+      relatedId: mapped(line.relatedId),
+      durationMs: line.durationMs,
+      httpStatus: line.httpStatus,
+      exchangeId: null,
+      stream: null,
+      sseEventId: null,
+      size: line.size,
+      body: typeof line.message === 'string' ? line.message : JSON.stringify(line.message),
+      truncated: line.truncated === true,
+      isError: isErrorOf(line),
+      redactions: [],
+    }),
+  );
+  // In file order (which initialize wins is decided by the order messages join a session), in one transaction.
+  insertMessages(sqlite, rows);
+  return rows;
 }
