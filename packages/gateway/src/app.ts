@@ -30,7 +30,7 @@ export function createApp(options: AppOptions): Hono {
 
   options.proxy.mount(app);
   const guard = requireToken({ token: options.token, ...(options.onTokenFailure ? { onFailure: options.onTokenFailure } : {}) });
-  app.use('/api', guard);
+  // '/api/*' covers /api itself too.
   app.use('/api/*', guard);
   app.route('/api', options.api.routes);
   mountUi(app, options.uiDir);

@@ -27,7 +27,6 @@ export function utf8Suffix(s: string, maxBytes: number): string {
   // Counting is cheap and needs no copy; the usual (ASCII) tail fits already.
   if (Buffer.byteLength(t, 'utf8') <= maxBytes) return t;
   const buf = Buffer.from(t, 'utf8');
-  if (buf.length <= maxBytes) return t;
   // Start on a lead byte; a surrogate half left by the slice above encodes to
   // three bytes and is always dropped here because buf then exceeds maxBytes.
   let start = buf.length - maxBytes;

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { writeAtomic } from '../registry/file.js';
+import { homePaths } from './home.js';
 
 /** What a running gateway writes to `<home>/gateway.json`, so the CLI can find it. */
 export interface RuntimeInfo {
@@ -66,7 +67,7 @@ export async function findRunningGateway(runtimeFile: string, timeoutMs = 1500):
   if (!info || !processAlive(info.pid)) return null;
   let token: string;
   try {
-    token = readFileSync(join(dirname(runtimeFile), 'token'), 'utf8').trim();
+    token = readFileSync(homePaths(dirname(runtimeFile)).token, 'utf8').trim();
   } catch {
     return null;
   }

@@ -52,12 +52,14 @@ export type ClientHeaders = Record<string, string> | Headers;
 const ADAPTER_DEFAULT_CONTENT_TYPE = 'text/plain; charset=UTF-8';
 
 export function clientResponseHeaders(upstream: IncomingHttpHeaders, streaming: boolean, rewriteChallenge?: (value: string) => string): ClientHeaders {
-  const cookies = upstream['set-cookie'];
-  if (Array.isArray(cookies) && cookies.length > 1) return headersObject(upstream, streaming, rewriteChallenge);
+  // A single Set-Cookie may come as a string (undici), several as an array.
+  const cookies: unknown = upstream['set-cookie'];
+  const severalCookies = Array.isArray(cookies) && cookies.length > 1 ? (cookies as string[]) : null;
   const out: Record<string, string> = {};
   for (const name in upstream) {
     const value = upstream[name];
     if (value === undefined || HOP_BY_HOP.has(name)) continue;
+    if (severalCookies !== null && name === 'set-cookie') continue;
     if (streaming && name === 'content-length') continue;
     const values = typeof value === 'string' ? [value] : value;
     const kept = rewriteChallenge && name === 'www-authenticate' ? values.map(rewriteChallenge) : values;
@@ -68,29 +70,17 @@ export function clientResponseHeaders(upstream: IncomingHttpHeaders, streaming: 
     out['x-accel-buffering'] ??= 'no';
     out['cache-control'] ??= 'no-cache';
   }
-  return out;
+  if (severalCookies === null) return out;
+  // The general form, for what a record cannot carry: one line per Set-Cookie value.
+  const headers = new Headers(out);
+  for (const cookie of severalCookies) headers.append('set-cookie', cookie);
+  return headers;
 }
 
 /** Headers for a response that has a body: with a record, the content type the adapter gives a Headers object that has none. */
 export function withBody(headers: ClientHeaders): ClientHeaders {
   if (!(headers instanceof Headers)) headers['content-type'] ??= ADAPTER_DEFAULT_CONTENT_TYPE;
   return headers;
-}
-
-/** The general form, for what a record cannot carry (several Set-Cookie lines). */
-function headersObject(upstream: IncomingHttpHeaders, streaming: boolean, rewriteChallenge?: (value: string) => string): Headers {
-  const out = new Headers();
-  for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || HOP_BY_HOP.has(name)) continue;
-    if (streaming && name === 'content-length') continue;
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values) out.append(name, rewriteChallenge && name === 'www-authenticate' ? rewriteChallenge(v) : v);
-  }
-  if (streaming) {
-    if (!out.has('x-accel-buffering')) out.set('x-accel-buffering', 'no');
-    if (!out.has('cache-control')) out.set('cache-control', 'no-cache');
-  }
-  return out;
 }
 
 /** What `Headers` does to a value: leading and trailing HTTP whitespace removed. */

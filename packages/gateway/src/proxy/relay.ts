@@ -119,24 +119,3 @@ export function eventsTap(capture: ExchangeCapture, maxCaptureBytes: number, str
     },
   };
 }
-
-export interface TeeOptions {
-  source: RelaySource;
-  /** The client's request signal: tells a client abort from an upstream failure. */
-  signal: AbortSignal;
-  capture: ExchangeCapture;
-  maxCaptureBytes: number;
-}
-
-export function teeBody({ source, signal, capture, maxCaptureBytes }: TeeOptions): ReadableStream<Uint8Array> {
-  return relayStream(source, signal, bodyTap(capture, maxCaptureBytes));
-}
-
-export interface TeeEventsOptions extends TeeOptions {
-  stream: 'get-sse' | 'post-sse' | 'legacy-sse';
-  rewrite?: ClientRewrite;
-}
-
-export function teeEvents({ source, signal, capture, maxCaptureBytes, stream, rewrite }: TeeEventsOptions): ReadableStream<Uint8Array> {
-  return relayStream(source, signal, eventsTap(capture, maxCaptureBytes, stream), rewrite);
-}

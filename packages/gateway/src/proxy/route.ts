@@ -17,7 +17,7 @@ import type { BridgeSessions } from './bridge/sessions.js';
  */
 export function tokenRefusal(server: ResolvedServer, headers: Headers, token: string, onRefused: (server: string) => void): Response | null {
   if (!server.entry.requireToken) return null;
-  const presented = presentedToken(headers, true);
+  const presented = presentedToken(headers);
   if (presented !== null && tokensEqual(presented, token)) return null;
   onRefused(server.name);
   return jsonRpcErrorResponse(

@@ -131,8 +131,9 @@ export class LiveRegistry {
     return () => this.listeners.delete(listener);
   }
 
-  reload(): void {
-    this.seen = fingerprint(this.options.file);
+  /** Re-reads the file; `seen` is its fingerprint when the caller has just taken it. */
+  reload(seen = fingerprint(this.options.file)): void {
+    this.seen = seen;
     try {
       this.apply(readRegistry(this.options.file).parsed);
       this.error = null;
@@ -150,7 +151,8 @@ export class LiveRegistry {
   }
 
   private poll(): void {
-    if (fingerprint(this.options.file) !== this.seen) this.reload();
+    const now = fingerprint(this.options.file);
+    if (now !== this.seen) this.reload(now);
   }
 
   private apply(file: RegistryFile): void {

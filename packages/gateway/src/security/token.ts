@@ -30,11 +30,9 @@ export function bearerCredential(headers: Headers): string | null {
   return /^Bearer\s+(\S+)\s*$/i.exec(headers.get('authorization') ?? '')?.[1] ?? null;
 }
 
-/** The token a request presents: `Authorization: Bearer <token>`, or the gateway's own header. */
-export function presentedToken(headers: Headers, allowAuthorization: boolean): string | null {
-  const own = headers.get('x-mcp-gateway-token');
-  if (own) return own;
-  return allowAuthorization ? bearerCredential(headers) : null;
+/** The token a request presents: the gateway's own header, else `Authorization: Bearer <token>`. */
+export function presentedToken(headers: Headers): string | null {
+  return headers.get('x-mcp-gateway-token') || bearerCredential(headers);
 }
 
 export interface TokenGuardOptions {
@@ -49,7 +47,7 @@ export interface TokenGuardOptions {
  */
 export function requireToken(options: TokenGuardOptions): MiddlewareHandler {
   return async (c, next) => {
-    const presented = presentedToken(c.req.raw.headers, true);
+    const presented = presentedToken(c.req.raw.headers);
     if (presented === null || !tokensEqual(presented, options.token)) {
       options.onFailure?.(presented === null ? 'no token' : 'wrong token');
       return unauthorized();

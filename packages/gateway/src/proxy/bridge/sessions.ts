@@ -3,7 +3,7 @@ import type { ResolvedServer } from '../../registry/registry.js';
 import { collect, isInitialize, readBody, requestIds } from '../body.js';
 import { jsonRpcError, jsonRpcErrorResponse } from '../errors.js';
 import { flatHeaders, isEventStream } from '../headers.js';
-import { teeBody, teeEvents, webSource } from '../relay.js';
+import { bodyTap, eventsTap, relayStream, webSource } from '../relay.js';
 import { childEnvironment, expandRecord, expandReferences, MissingVariableError, configuredHeaders } from '../stdio/env.js';
 import type { StdioCommand } from '../stdio/child.js';
 import { stdioChannel } from '../stdio/channel.js';
@@ -100,8 +100,8 @@ export class BridgeSessions {
     const tracked = isGet
       ? { ...source, onEnd: () => (owner.openGetStreams -= 1) }
       : source;
-    const tee = { source: tracked, signal: raw.signal, capture, maxCaptureBytes };
-    const stream = streaming ? teeEvents({ ...tee, stream: isGet ? 'get-sse' : 'post-sse' }) : teeBody(tee);
+    const tap = streaming ? eventsTap(capture, maxCaptureBytes, isGet ? 'get-sse' : 'post-sse') : bodyTap(capture, maxCaptureBytes);
+    const stream = relayStream(tracked, raw.signal, tap);
     return new Response(stream, { status: response.status, headers: response.headers });
   }
 
