@@ -1,7 +1,7 @@
 // The gateway's library surface, used by the CLI and by tests.
 export { startGateway, GatewayStartError, type RunningGateway, type StartOptions } from './server.js';
 export { resolveHome, ensurePrivateHome, homePaths, type HomePaths } from './home/home.js';
-export { findRunningGateway, readRuntimeFile, processAlive, type RunningInfo, type RuntimeInfo } from './home/runtime.js';
+export { findRunningGateway, processAlive, type RunningInfo, type RuntimeInfo } from './home/runtime.js';
 export { readRegistry, RegistryError } from './registry/file.js';
 export { putServer, deleteServer, validateEntry, resolveServers, RegistryInputError, type ResolvedServer } from './registry/registry.js';
 export { SERVER_NAME_PATTERN, transportOf, type ServerEntry } from './registry/schema.js';

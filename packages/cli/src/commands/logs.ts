@@ -54,9 +54,7 @@ export async function exportLogs(options: ExportLogsOptions): Promise<void> {
       if (isStorageError(error)) throw new CliError(storageProblem(paths.database, error));
       throw options.out === undefined ? error : fileError(options.out, error);
     }
-  }
-  // Exports read logs.db directly, so no gateway sees them: the CLI records them.
-  if (existsSync(paths.database)) {
+    // Exports read logs.db directly, so no gateway sees them: the CLI records them.
     auditFromCli(paths, {
       event: 'logs.exported',
       subject: options.server ?? null,

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findRunningGateway, homePaths, openDatabase, readStderr, resolveHome, type StderrLine } from '@mcp-gateway/gateway';
+import { findRunningGateway, homePaths, readStderr, resolveHome, type StderrLine } from '@mcp-gateway/gateway';
 import { callGateway } from '../gateway-api.js';
-import { isStorageError, storageProblem } from '../gateway-errors.js';
+import { withDatabase } from '../database.js';
 import type { GlobalOptions } from '../options.js';
 import { say } from '../output.js';
 
@@ -29,17 +29,9 @@ export async function serverLogs(options: ServerLogsOptions): Promise<void> {
       return page.lines;
     }
     if (!existsSync(paths.database)) return [];
-    try {
-      const { sqlite } = openDatabase(paths.database, { readonly: true });
-      try {
-        return readStderr(sqlite, { server: options.name, ...(options.session ? { session: options.session } : {}), ...(after !== undefined ? { after } : {}), limit });
-      } finally {
-        sqlite.close();
-      }
-    } catch (error) {
-      if (isStorageError(error)) throw storageProblem(paths.database, error);
-      throw error;
-    }
+    return withDatabase(paths.database, 'read', (sqlite) =>
+      readStderr(sqlite, { server: options.name, ...(options.session ? { session: options.session } : {}), ...(after !== undefined ? { after } : {}), limit }),
+    );
   };
 
   let last: number | undefined;

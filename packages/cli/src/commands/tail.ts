@@ -3,7 +3,6 @@ import {
   findRunningGateway,
   homePaths,
   MessageQueries,
-  openDatabase,
   readEventStream,
   resolveHome,
   toExportLine,
@@ -13,7 +12,7 @@ import {
 } from '@mcp-gateway/gateway';
 import { CliError } from '../errors.js';
 import { authorization, callGateway, type GatewayTarget } from '../gateway-api.js';
-import { isStorageError, storageProblem } from '../gateway-errors.js';
+import { withDatabase } from '../database.js';
 import { formatMessageLine } from '../format.js';
 import type { GlobalOptions } from '../options.js';
 import { say, warn } from '../output.js';
@@ -58,18 +57,8 @@ async function recentFromGateway(gateway: GatewayTarget, options: TailLogsOption
 
 function recentFromDatabase(file: string, options: TailLogsOptions, maxBody: number): MessageRecord[] {
   if (options.lines === 0 || !existsSync(file)) return [];
-  try {
-    const { sqlite } = openDatabase(file, { readonly: true });
-    try {
-      const filter = options.server === undefined ? {} : { server: options.server };
-      return new MessageQueries(sqlite).page(filter, { order: 'desc', limit: options.lines }, maxBody).messages;
-    } finally {
-      sqlite.close();
-    }
-  } catch (error) {
-    if (isStorageError(error)) throw new CliError(storageProblem(file, error));
-    throw error;
-  }
+  const filter = options.server === undefined ? {} : { server: options.server };
+  return withDatabase(file, 'read', (sqlite) => new MessageQueries(sqlite).page(filter, { order: 'desc', limit: options.lines }, maxBody).messages);
 }
 
 /** Prints live messages until interrupted; reconnects from the last id when the stream ends (it was cut off, say). */

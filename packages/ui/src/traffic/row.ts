@@ -50,8 +50,9 @@ export function targetOf(method: string | null, body: string): string | null {
 
 export const isAnswer = (row: { kind: MessageKind }): boolean => row.kind === 'response' || row.kind === 'error';
 
+/** `knownTarget`: the message's target when already known (see TargetNames.of); otherwise a request's is read from its body. */
 export function toRow(record: MessageRecord & { pair?: PairSummary | null }, knownTarget: string | null = null): Row {
-  const target = record.kind === 'request' ? targetOf(record.method, record.body) : knownTarget;
+  const target = knownTarget ?? (record.kind === 'request' ? targetOf(record.method, record.body) : null);
   const pair = record.pair ?? null;
   return {
     id: record.id,

@@ -21,7 +21,6 @@ export interface TrafficSnapshot {
 }
 
 export type ListMessages = (params: ApiParams) => Promise<MessagePage>;
-export type { GetMessage } from './targets.js';
 
 export interface TrafficStoreOptions {
   pageSize?: number;

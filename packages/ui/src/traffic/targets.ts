@@ -3,7 +3,7 @@
 // request when it is seen, or read from the API when the request is not loaded.
 import type { MessageDetail, MessagePage } from '@mcp-gateway/gateway/types';
 import type { LiveRecord } from '../live/feed.js';
-import { targetOf, toRow } from './row.js';
+import { targetOf } from './row.js';
 
 export type GetMessage = (id: number) => Promise<MessageDetail>;
 
@@ -35,13 +35,14 @@ export class TargetNames {
   /** Learns the name a request carries. */
   note(record: LiveRecord | MessagePage['messages'][number]): void {
     if (record.kind !== 'request') return;
-    const target = toRow(record).target;
+    const target = targetOf(record.method, record.body);
     if (target !== null) this.known.set(record.id, target);
   }
 
-  /** The name of a message's request, when the message is an answer to a request whose name is known. */
-  of(record: { kind: string; pairedId: number | null }): string | null {
-    return record.pairedId === null || record.kind === 'request' ? null : (this.known.get(record.pairedId) ?? null);
+  /** The name a message carries: a noted request's own, or, for an answer, its request's; null when not known. */
+  of(record: { id: number; kind: string; pairedId: number | null }): string | null {
+    if (record.kind === 'request') return this.known.get(record.id) ?? null;
+    return record.pairedId === null ? null : (this.known.get(record.pairedId) ?? null);
   }
 
   /** Reads the requests not yet known or asked for, a round at a time. */
