@@ -139,8 +139,6 @@ async function main(): Promise<number> {
     options,
     results,
     upstream,
-    resultsDir,
-    runId,
     log,
     gateway: () => {
       shared ??= startGatewayProc({

@@ -18,8 +18,6 @@ export interface Ctx {
   upstream: UpstreamProc;
   /** The shared gateway (servers json, sse, raw), started on first use. */
   gateway(): Promise<GatewayProc>;
-  resultsDir: string;
-  runId: string;
   log(message: string): void;
 }
 

@@ -126,8 +126,6 @@ export interface GatewayStartOptions {
   servers?: Record<string, { url: string; headers?: Record<string, string> }>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
-  port?: number;
-  logFile?: string;
 }
 
 export function writeRegistry(home: string, servers: Record<string, { url: string; headers?: Record<string, string> }>): void {
@@ -140,11 +138,11 @@ export async function startGatewayProc(options: GatewayStartOptions = {}): Promi
   if (options.servers) writeRegistry(home, options.servers);
   const spawnedAt = performance.now();
   const child = spawn(
-    ...nodeCommand('proxy', [...(options.nodeArgs ?? []), CLI_MAIN, 'start', '--port', String(options.port ?? 0), '--home', home]),
+    ...nodeCommand('proxy', [...(options.nodeArgs ?? []), CLI_MAIN, 'start', '--port', '0', '--home', home]),
     { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MCP_GATEWAY_HOME: home } },
   );
   children.add(child);
-  const log = createWriteStream(options.logFile ?? join(home, 'gateway.log'));
+  const log = createWriteStream(join(home, 'gateway.log'));
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   const match = await waitForLine(child, /(http:\/\/127\.0\.0\.1:\d+)\/ui\//, 20_000, 'the gateway');

@@ -19,7 +19,6 @@ export interface SeedFacts {
   indexesRebuilt: string[];
   triggers: string[];
   ftsTable: string | null;
-  ftsRebuiltInsteadOf: string[];
   fileMB?: number;
 }
 
@@ -71,7 +70,8 @@ function hex(rand: () => number, n: number): string {
   return s;
 }
 
-export function seedMessages(sqlite: Database.Database, count: number, log: (m: string) => void): SeedFacts {
+/** `rebuildDerived` is the gateway's own (dist store/derived.js): search index, sessions and zone map for rows inserted directly. */
+export function seedMessages(sqlite: Database.Database, count: number, log: (m: string) => void, rebuildDerived: (sqlite: Database.Database) => void): SeedFacts {
   const t0 = performance.now();
   const rand = prng(20261121);
   const vocab = words(rand);
@@ -102,27 +102,18 @@ export function seedMessages(sqlite: Database.Database, count: number, log: (m: 
 
   // Secondary indexes on messages are rebuilt after the insert: much faster than maintaining them row by row.
   const indexes = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('messages', 'exchanges') AND sql IS NOT NULL`).all() as Array<{ name: string; sql: string }>;
-  const triggerRows = sqlite.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages'`).all() as Array<{ name: string; sql: string }>;
-  const triggers = triggerRows.map((t) => t.name);
-  // An external-content FTS5 index over messages is filled by a per-row trigger; one
-  // 'rebuild' after the insert builds the same index several times faster.
+  const triggers = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages'`).all() as Array<{ name: string }>).map((t) => t.name);
   const fts = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%' AND sql LIKE '%content=%messages%'`).get() as { name: string } | undefined)?.name ?? null;
-  const ftsInsertTriggers = fts ? triggerRows.filter((t) => /AFTER\s+INSERT/i.test(t.sql) && new RegExp(`INSERT\\s+INTO\\s+[\`"']?${fts}[\`"']?\\s*\\(`, 'i').test(t.sql)) : [];
-  for (const t of ftsInsertTriggers) sqlite.exec(`DROP TRIGGER ${t.name}`);
   for (const index of indexes) sqlite.exec(`DROP INDEX ${index.name}`);
   sqlite.pragma('journal_mode = OFF');
   sqlite.pragma('synchronous = OFF');
   sqlite.pragma('cache_size = -262144');
 
-  const sessionsByServer = new Map<string, string[]>();
   const allSessions: string[] = [];
   const active: Array<{ server: string; session: string; left: number; nextId: number }> = [];
   const newSession = (): { server: string; session: string; left: number; nextId: number } => {
     const server = pick(rand, SERVERS);
     const session = `${hex(rand, 8)}-${hex(rand, 4)}-4${hex(rand, 3)}-a${hex(rand, 3)}-${hex(rand, 12)}`;
-    const list = sessionsByServer.get(server) ?? [];
-    list.push(session);
-    sessionsByServer.set(server, list);
     allSessions.push(session);
     return { server, session, left: 100 + Math.floor(rand() * 800), nextId: 0 };
   };
@@ -285,19 +276,9 @@ export function seedMessages(sqlite: Database.Database, count: number, log: (m: 
   sqlite.prepare(`INSERT OR REPLACE INTO sqlite_sequence (name, seq) VALUES ('messages', ?), ('exchanges', ?)`).run(id, exchangeId);
   const t1 = performance.now();
   for (const index of indexes) sqlite.exec(index.sql);
-  if (fts && ftsInsertTriggers.length) {
-    sqlite.exec(`INSERT INTO ${fts}(${fts}) VALUES ('rebuild')`);
-    for (const t of ftsInsertTriggers) sqlite.exec(t.sql);
-  } else if (fts) {
-    // Since migration 0011 no insert trigger keeps the search index, sessions and zone map:
-    // the writer and imports do it per batch (store/derived.ts). Build them for the rows above.
-    sqlite.exec(`INSERT INTO ${fts}(${fts}) VALUES ('rebuild')`);
-    sqlite.exec(`DELETE FROM message_blocks;
-      INSERT INTO message_blocks (block, min_timestamp, max_timestamp) SELECT id >> 10, min(timestamp), max(timestamp) FROM messages GROUP BY id >> 10`);
-    sqlite.exec(`DELETE FROM sessions;
-      INSERT INTO sessions (server, session_id, first_id, last_id, message_count, error_count)
-        SELECT server, session_id, min(id), max(id), count(*), sum(is_error) FROM messages WHERE session_id IS NOT NULL GROUP BY server, session_id`);
-  }
+  // No insert trigger keeps the search index, sessions and zone map (the writer and
+  // imports do it per batch): build them for the rows above, as the gateway would.
+  rebuildDerived(sqlite);
   // No ANALYZE: the gateway never runs it, so the planner works without statistics, as in real use.
   const t2 = performance.now();
   sqlite.pragma('journal_mode = WAL');
@@ -320,7 +301,6 @@ export function seedMessages(sqlite: Database.Database, count: number, log: (m: 
     indexesRebuilt: indexes.map((i) => i.name),
     triggers,
     ftsTable: fts,
-    ftsRebuiltInsteadOf: ftsInsertTriggers.map((t) => t.name),
   };
 }
 

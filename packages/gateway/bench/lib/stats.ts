@@ -41,3 +41,8 @@ export function prng(seed: number): () => number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** ABBA: the order of round `round`, reversed every other round, so drift and warm-up land on every side alike. */
+export function alternate<T>(items: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...items] : [...items].reverse();
+}

@@ -11,7 +11,8 @@ import type { Ctx } from '../lib/context.js';
 import { importDist, type DistDb, type DistWriter } from '../lib/dist.js';
 import { BENCH_DIR, procCpuSplit, startScript, tempDir } from '../lib/procs.js';
 import { delta, ratio } from '../lib/report.js';
-import { median, percentile } from '../lib/stats.js';
+import { alternate, median, percentile } from '../lib/stats.js';
+import { timeCalls } from './latency.js';
 import { window } from './throughput.js';
 
 interface Target {
@@ -44,14 +45,10 @@ async function proxies(ctx: Ctx, mode: 'json' | 'sse'): Promise<Record<string, u
     const rounds = ctx.options.quick ? 3 : 4;
     const perRound = ctx.options.quick ? 150 : 250;
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? targets : [...targets].reverse();
+      const order = alternate(targets, r);
       for (const t of order) {
         const before = t.pid ? procCpuSplit(t.pid) : { user: 0, sys: 0 };
-        for (let i = 0; i < perRound; i++) {
-          const t0 = performance.now();
-          await echo(t.client as BenchClient);
-          t.samples.push(performance.now() - t0);
-        }
+        await timeCalls(t.client as BenchClient, perRound, t.samples);
         const after = t.pid ? procCpuSplit(t.pid) : { user: 0, sys: 0 };
         t.user += after.user - before.user;
         t.sys += after.sys - before.sys;
@@ -252,7 +249,7 @@ async function throughputFloor(ctx: Ctx): Promise<Record<string, unknown>> {
     const rounds = ctx.options.quick ? 1 : 3;
     const ms = ctx.options.quick ? 700 : 1200;
     for (let r = 0; r < rounds; r++) {
-      const names = r % 2 === 0 ? Object.keys(sets) : Object.keys(sets).reverse();
+      const names = alternate(Object.keys(sets), r);
       for (const name of names) rates[name]!.push((await window(sets[name]!, ms)).rate);
     }
     const d = median(rates.direct!);

@@ -4,7 +4,7 @@ import { connect, type BenchClient } from '../lib/client.js';
 import { SERVERS, type Ctx } from '../lib/context.js';
 import { procMemory, resetPeakRss, startGatewayProc } from '../lib/procs.js';
 import { ratio } from '../lib/report.js';
-import { median, sleep } from '../lib/stats.js';
+import { alternate, median, sleep } from '../lib/stats.js';
 
 const BYTES = 50 * 1024 * 1024;
 
@@ -38,7 +38,7 @@ export async function large(ctx: Ctx): Promise<void> {
       const g: number[] = [];
       let sampledPeak = 0;
       for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
+        const order = alternate(['direct', 'gateway'] as const, r);
         for (const side of order) {
           if (side === 'direct') {
             d.push(await bigCall(direct));

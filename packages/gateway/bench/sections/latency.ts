@@ -3,9 +3,10 @@ import { connect, echo, type BenchClient } from '../lib/client.js';
 import type { Ctx } from '../lib/context.js';
 import { CpuMeter } from '../lib/procs.js';
 import { delta, ratio } from '../lib/report.js';
-import { percentile, round, summary } from '../lib/stats.js';
+import { alternate, percentile, round, summary } from '../lib/stats.js';
 
-async function timeCalls(c: BenchClient, n: number, into: number[]): Promise<void> {
+/** `n` sequential echo calls, each one's milliseconds pushed to `into`. */
+export async function timeCalls(c: BenchClient, n: number, into: number[]): Promise<void> {
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     await echo(c);
@@ -34,7 +35,7 @@ export async function latency(ctx: Ctx): Promise<void> {
     let upstreamCpuDirect = 0;
     let upstreamCpuGateway = 0;
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
+      const order = alternate(['direct', 'gateway'] as const, r);
       const roundD: number[] = [];
       const roundG: number[] = [];
       for (const side of order) {

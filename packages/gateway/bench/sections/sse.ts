@@ -2,7 +2,7 @@
 import { clockOffset, connect, type BenchClient } from '../lib/client.js';
 import type { Ctx } from '../lib/context.js';
 import { delta } from '../lib/report.js';
-import { summary } from '../lib/stats.js';
+import { alternate, summary } from '../lib/stats.js';
 
 async function progressCalls(c: BenchClient, calls: number, steps: number, into: number[], offsetMs: number): Promise<void> {
   c.onProgressStamp = (emittedAt, receivedAt) => into.push(receivedAt - (emittedAt - offsetMs));
@@ -26,7 +26,7 @@ export async function sse(ctx: Ctx): Promise<void> {
   const d: number[] = [];
   const g: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const order = r % 2 === 0 ? [direct, proxied] : [proxied, direct];
+    const order = alternate([direct, proxied], r);
     for (const c of order) await progressCalls(c, callsPerRound, steps, c === direct ? d : g, before.offsetMs);
   }
   const after = await clockOffset(ctx.upstream.base);

@@ -156,14 +156,12 @@ async function recorded<T>(ctx: Ctx, gw: GatewayProc, server: string, work: () =
   const cpu = meter.stop();
   polling = false;
   await poller;
-  let pending = 1;
-  let h: Health = await health(gw);
-  while (performance.now() - trafficEnd < 10_000) {
+  let h: Health;
+  do {
     h = await health(gw);
-    pending = h.storage.pendingWrites;
-    if (pending === 0) break;
+    if (h.storage.pendingWrites === 0) break;
     await sleep(5);
-  }
+  } while (performance.now() - trafficEnd < 10_000);
   // pendingWrites counts the queue; the last batch is committed once it is empty. Give the commit a moment.
   let rows = 0;
   let last = -1;

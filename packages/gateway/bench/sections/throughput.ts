@@ -3,7 +3,7 @@ import { closeAll, connectMany, echo, type BenchClient } from '../lib/client.js'
 import type { Ctx } from '../lib/context.js';
 import { CpuMeter } from '../lib/procs.js';
 import { ratio } from '../lib/report.js';
-import { median } from '../lib/stats.js';
+import { alternate, median } from '../lib/stats.js';
 
 /** Every session calls echo back to back until the deadline; returns calls per second. */
 export async function window(clients: BenchClient[], ms: number): Promise<{ rate: number; errors: number }> {
@@ -46,7 +46,7 @@ export async function throughput(ctx: Ctx): Promise<void> {
       const cores: Record<string, unknown> = {};
       let errors = 0;
       for (let r = 0; r < roundsAt(sessions); r++) {
-        const order = r % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
+        const order = alternate(['direct', 'gateway'] as const, r);
         for (const side of order) {
           const meter = new CpuMeter({ gateway: gw.pid, upstream: ctx.upstream.pid });
           const result = await window(side === 'direct' ? direct : proxied, windowMs);
