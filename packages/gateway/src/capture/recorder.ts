@@ -136,7 +136,8 @@ export class ExchangeCapture {
   }
 
   /** Status and headers of the upstream's answer. */
-  upstreamResponse(status: number, headers: Record<string, string>): void {
+  /** `status` null: the upstream is not reached over HTTP (a stdio process's own channel). */
+  upstreamResponse(status: number | null, headers: Record<string, string>): void {
     const { sink, now, redactorFor } = this.recorder.options;
     this.status = status;
     const assigned = headers['mcp-session-id'] ?? null;

@@ -17,7 +17,8 @@ export const exportLineSchema = z.object({
   pairedId: z.number().int().nullable(),
   relatedId: z.number().int().nullable().optional(),
   durationMs: z.number().nonnegative().nullable(),
-  httpStatus: z.number().int().min(100).max(599).nullable(),
+  // 0: what earlier builds recorded for a stdio process's own messages (no HTTP answer); read as none.
+  httpStatus: z.union([z.literal(0).transform(() => null), z.number().int().min(100).max(599)]).nullable(),
   message: z.unknown().refine((value) => value !== undefined, 'required'),
   truncated: z.boolean().optional(),
   size: z.number().int().nonnegative(),

@@ -19,6 +19,11 @@ server.registerTool('sample', { inputSchema: { prompt: z.string() } }, async ({ 
   const result = await server.server.createMessage({ messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens: 10 });
   return { content: [{ type: 'text', text: `sampled: ${result.content.type === 'text' ? result.content.text : '?'}` }] };
 });
+// Answers at once, then logs with nothing in flight: a message no HTTP exchange carries.
+server.registerTool('log_later', { inputSchema: {} }, async () => {
+  setTimeout(() => void server.sendLoggingMessage({ level: 'info', data: 'logged later' }), 30);
+  return { content: [{ type: 'text', text: 'will log' }] };
+});
 server.registerTool('env', { inputSchema: {} }, async () => ({ content: [{ type: 'text', text: JSON.stringify(process.env) }] }));
 server.registerTool('pollute', { inputSchema: {} }, async () => {
   process.stdout.write('this is not JSON-RPC\n');

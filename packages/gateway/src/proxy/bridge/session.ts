@@ -85,7 +85,8 @@ export class BridgeSession {
   async start(): Promise<void> {
     await this.child.start();
     await this.transport.start();
-    this.channel.upstreamResponse(0, {});
+    // No HTTP answer carries what the process sends on its own: no status, rather than a made-up one.
+    this.channel.upstreamResponse(null, {});
   }
 
   handle(request: Request): Promise<Response> {

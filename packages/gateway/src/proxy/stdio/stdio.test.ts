@@ -4,6 +4,8 @@ import { CreateMessageRequestSchema, LoggingMessageNotificationSchema } from '@m
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processAlive } from '../../home/runtime.js';
+import { parseExport } from '../../store/import.js';
+import { toExportLine } from '../../store/queries.js';
 import { eventually, startTestGateway, type TestGateway } from '../../test-support/gateway.js';
 
 const SERVER = fileURLToPath(new URL('../../test-support/stdio-server.mjs', import.meta.url));
@@ -59,6 +61,29 @@ describe('stdio upstreams exposed as Streamable HTTP', () => {
     for (const p of progressRows) expect(p.relatedId).toBe(call?.id);
     for (const request of rows.filter((r) => r.kind === 'request')) expect(request.pairedId, request.method ?? '').not.toBeNull();
     expect(new Set(rows.map((r) => r.sessionId))).toEqual(new Set([sessionId]));
+  });
+
+  it('records what the process sends while no HTTP stream is open without an HTTP status, so its export imports again', async () => {
+    gateway = await startTestGateway({ local: stdioEntry() });
+    const url = `${gateway.url}/s/local/mcp`;
+    // A client that never opens the GET stream, so a message sent between calls travels on no HTTP answer.
+    const post = async (body: unknown, session?: string): Promise<Response> => {
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+      if (session) headers['mcp-session-id'] = session;
+      const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+      await response.text();
+      return response;
+    };
+    const init = await post({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    const session = init.headers.get('mcp-session-id') ?? undefined;
+    await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
+    await post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'log_later', arguments: {} } }, session);
+    const later = await eventually(() => gateway?.messages().find((r) => r.body.includes('logged later')));
+    // No HTTP between the gateway and a stdio process: it used to be recorded as status 0,
+    // which `logs import` (100-599) refused for the whole file.
+    expect(later).toMatchObject({ direction: 'server_to_client', method: 'notifications/message', httpStatus: null });
+    const rows = gateway.messages();
+    expect(parseExport(rows.map((r) => JSON.stringify(toExportLine(r))).join('\n')).errors).toEqual([]);
   });
 
   it('stops the process on DELETE and keeps its stderr, redacted, per session', async () => {
