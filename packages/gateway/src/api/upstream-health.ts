@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
-import { configuredHeaders } from '../proxy/stdio/env.js';
+import { configuredHeaders } from '../registry/env-references.js';
 import type { LiveRegistry, ResolvedServer } from '../registry/registry.js';
 import type { ServerHealth } from '../types.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeAtomic } from '../registry/file.js';
+import { writeAtomic } from '../fs/atomic.js';
 import { homePaths } from './home.js';
 
 /** What a running gateway writes to `<home>/gateway.json`, so the CLI can find it. */

@@ -7,7 +7,7 @@ import { LegacyPassthrough } from './legacy/passthrough.js';
 import { OAuthDiscovery } from './oauth.js';
 import { legacyRoutes, proxyRoute } from './route.js';
 import { BridgeSessions } from './bridge/sessions.js';
-import { configuredHeadersCache } from './stdio/env.js';
+import { configuredHeadersCache } from '../registry/env-references.js';
 
 export interface ProxyOptions {
   registry: LiveRegistry;

@@ -4,7 +4,7 @@ import type { Recorder } from '../capture/recorder.js';
 import type { LiveRegistry } from '../registry/registry.js';
 import { describeUpstreamFailure } from './errors.js';
 import { flatHeaders } from './headers.js';
-import { configuredHeaders } from './stdio/env.js';
+import { configuredHeaders } from '../registry/env-references.js';
 
 export interface OAuthDiscoveryOptions {
   registry: LiveRegistry;

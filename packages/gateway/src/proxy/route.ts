@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { LiveRegistry, ResolvedServer } from '../registry/registry.js';
 import type { LegacyPassthrough } from './legacy/passthrough.js';
 import { speaksLegacySse, type LegacyVerdicts } from './legacy/detect.js';
-import { configuredHeaders } from './stdio/env.js';
+import { configuredHeaders } from '../registry/env-references.js';
 import { isInitialize } from './body.js';
 import { presentedToken, tokensEqual } from '../security/token.js';
 import { jsonRpcError, jsonRpcErrorResponse } from './errors.js';

@@ -1,4 +1,4 @@
-import { expandReferences } from '../proxy/stdio/env.js';
+import { expandReferences } from '../registry/env-references.js';
 import type { LiveRegistry, ResolvedServer } from '../registry/registry.js';
 import type { RedactionSetting } from '../registry/schema.js';
 import { createRedactor } from './redactor.js';

@@ -1,6 +1,6 @@
-import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, fsyncSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { basename, dirname, join } from 'node:path';
+import { writeAtomic } from '../fs/atomic.js';
 import { processAlive } from '../home/runtime.js';
 import { SERVER_NAME_PATTERN, describeIssues, registryFileSchema, type RegistryFile } from './schema.js';
 
@@ -78,18 +78,6 @@ export async function updateRegistry(
   } finally {
     release();
   }
-}
-
-export function writeAtomic(file: string, content: string): void {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
 }
 
 async function acquireLock(lock: string): Promise<() => void> {

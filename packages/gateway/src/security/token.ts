@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { writeAtomic } from '../registry/file.js';
+import { writeAtomic } from '../fs/atomic.js';
 import { gatewayMade } from './headers.js';
 
 /** The gateway token: from MCP_GATEWAY_TOKEN, else random for this launch. */

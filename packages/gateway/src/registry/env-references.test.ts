@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { configuredHeaders, configuredHeadersCache, MissingVariableError } from './env.js';
+import { configuredHeaders, configuredHeadersCache, MissingVariableError } from './env-references.js';
 
 const VARIABLE = 'MCP_GATEWAY_ENV_TEST_TOKEN';
 
