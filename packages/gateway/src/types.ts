@@ -53,7 +53,13 @@ export interface MessageRecord {
   isError: boolean;
   /** Rule ids of the redactions applied to the stored copy, empty when none. */
   redactions: string[];
+  /** `client`: it crossed the proxy; `replay`: the gateway sent it (or got it) replaying a recorded request. */
+  origin: MessageOrigin;
+  /** On a replayed request: the id of the recorded request it re-sends; null elsewhere. */
+  replayOf: number | null;
 }
+
+export type MessageOrigin = 'client' | 'replay';
 
 export interface ExchangeRecord {
   id: number;
@@ -100,6 +106,9 @@ export interface ExportLine {
   message: unknown;
   truncated?: boolean;
   size: number;
+  /** See MessageRecord.origin; absent in exports of builds before replay (read as `client`). */
+  origin?: MessageOrigin;
+  replayOf?: number | null;
 }
 
 export type ServerTransport = 'http' | 'sse' | 'stdio';

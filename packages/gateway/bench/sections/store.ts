@@ -57,6 +57,8 @@ async function writerCeiling(ctx: Ctx): Promise<void> {
       truncated: false,
       isError: false,
       redactions: [],
+      origin: 'client',
+      replayOf: null,
       ...extra,
     },
   });

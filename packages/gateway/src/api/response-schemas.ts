@@ -64,6 +64,8 @@ export const messageRecordSchema = z.object({
   truncated: z.boolean(),
   isError: z.boolean(),
   redactions: z.array(z.string()),
+  origin: z.enum(['client', 'replay']),
+  replayOf: z.number().nullable(),
 });
 
 export const pairSummarySchema = z.object({

@@ -1,6 +1,6 @@
 import type { Redactor } from '../redact/index.js';
 import type { MessageRow, WriteOp } from '../store/rows.js';
-import type { Direction, StreamKind } from '../types.js';
+import type { Direction, MessageOrigin, StreamKind } from '../types.js';
 import type { CollectedBody } from './body-collector.js';
 import { classifyTruncated, parseBody, type ClassifiedMessage } from './jsonrpc.js';
 import { PairingTable, opposite, type PendingRequest } from './pairing.js';
@@ -30,7 +30,18 @@ export interface ExchangeInit {
   method: string;
   path: string;
   requestHeaders: Record<string, string>;
+  /** Set when the gateway itself sends this exchange, replaying a recorded request. */
+  replay?: ReplayMark;
 }
+
+/** What the recorder needs to know of a replay's exchange. */
+export interface ReplayMark {
+  /** The recorded request this exchange re-sends; null for a replay session's own initialize, initialized and DELETE. */
+  replayOf: number | null;
+}
+
+/** Replay sessions the recorder has seen begin and not yet end; more than this and the oldest are forgotten. */
+const MAX_REPLAY_SESSIONS = 1024;
 
 type Classified = Omit<ClassifiedMessage, 'text' | 'value'> & { value?: unknown };
 
@@ -48,6 +59,8 @@ const hrNow = (): number => performance.timeOrigin + performance.now();
 export class Recorder {
   readonly pairing = new PairingTable();
   readonly relations = new RelationIndex();
+  /** `server \0 session` of sessions a replay opened: every row in them is the gateway's, whatever exchange carries it. */
+  private readonly replaySessions = new Set<string>();
   readonly options: Required<Pick<RecorderOptions, 'maxStoredBodyBytes' | 'now'>> & RecorderOptions;
 
   constructor(options: RecorderOptions) {
@@ -67,6 +80,20 @@ export class Recorder {
   /** The session was deleted or expired: its unanswered requests never will be. */
   endSession(server: string, sessionId: string): void {
     this.pairing.dropSession(server, sessionId);
+    this.replaySessions.delete(`${server}\u0000${sessionId}`);
+  }
+
+  /** A replay's exchange learned its session: later exchanges in it (a bridge's own channel, say) are the replay's too. */
+  markReplaySession(server: string, sessionId: string): void {
+    if (this.replaySessions.size >= MAX_REPLAY_SESSIONS) {
+      const oldest = this.replaySessions.values().next().value;
+      if (oldest !== undefined) this.replaySessions.delete(oldest);
+    }
+    this.replaySessions.add(`${server}\u0000${sessionId}`);
+  }
+
+  isReplaySession(server: string, sessionId: string | null): boolean {
+    return sessionId !== null && this.replaySessions.size > 0 && this.replaySessions.has(`${server}\u0000${sessionId}`);
   }
 
   /** Stored form of a body: redacted first, then cut to the cap. */
@@ -100,6 +127,7 @@ export class ExchangeCapture {
   /** Requests of this exchange's body: their answers come back on this exchange first. */
   private readonly local = new Map<string, PendingRequest>();
   private finished = false;
+  private readonly origin: MessageOrigin;
 
   constructor(
     private readonly recorder: Recorder,
@@ -107,6 +135,7 @@ export class ExchangeCapture {
   ) {
     this.id = recorder.options.sink.allocateExchangeId();
     this.sessionId = init.sessionId;
+    this.origin = init.replay !== undefined || recorder.isReplaySession(init.server, init.sessionId) ? 'replay' : 'client';
     recorder.options.sink.enqueue({
       op: 'exchange',
       row: {
@@ -142,7 +171,7 @@ export class ExchangeCapture {
     this.status = status;
     const assigned = headers['mcp-session-id'] ?? null;
     const adopted = this.sessionId === null && assigned !== null ? assigned : null;
-    if (adopted) this.sessionId = adopted;
+    if (adopted) this.adopted(adopted);
     sink.enqueue({
       op: 'exchange-update',
       id: this.id,
@@ -170,8 +199,13 @@ export class ExchangeCapture {
   /** The session became known after the exchange began (a stdio process gets one when initialized). */
   adoptSession(sessionId: string): void {
     if (this.sessionId !== null) return;
-    this.sessionId = sessionId;
+    this.adopted(sessionId);
     this.recorder.options.sink.enqueue({ op: 'exchange-update', id: this.id, update: { sessionId } });
+  }
+
+  private adopted(sessionId: string): void {
+    this.sessionId = sessionId;
+    if (this.origin === 'replay') this.recorder.markReplaySession(this.init.server, sessionId);
   }
 
   /** One SSE event of a POST answer or of the GET stream. */
@@ -300,6 +334,8 @@ export class ExchangeCapture {
       truncated: stored.truncated,
       isError: message.isError,
       redactions: stored.redactions,
+      origin: this.origin,
+      replayOf: direction === 'client_to_server' && message.kind === 'request' ? (this.init.replay?.replayOf ?? null) : null,
     };
     sink.enqueue({ op: 'message', row });
     return id;

@@ -22,6 +22,8 @@ export const exportLineSchema = z.object({
   message: z.unknown().refine((value) => value !== undefined, 'required'),
   truncated: z.boolean().optional(),
   size: z.number().int().nonnegative(),
+  origin: z.enum(['client', 'replay']).optional(),
+  replayOf: z.number().int().nullable().optional(),
 });
 
 type ParsedLine = z.infer<typeof exportLineSchema>;
@@ -110,6 +112,8 @@ export function insertImport(sqlite: Database.Database, lines: ParsedLine[], all
       truncated: line.truncated === true,
       isError: isErrorOf(line),
       redactions: [],
+      origin: line.origin ?? 'client',
+      replayOf: mapped(line.replayOf),
     }),
   );
   // In file order (which initialize wins is decided by the order messages join a session), in one transaction.

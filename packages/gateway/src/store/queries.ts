@@ -26,6 +26,8 @@ export function toExportLine(record: MessageRecord): ExportLine {
     httpStatus: record.httpStatus,
     message: messageValue(record),
     size: record.size,
+    origin: record.origin,
+    replayOf: record.replayOf,
   };
   if (record.truncated) line.truncated = true;
   return line;

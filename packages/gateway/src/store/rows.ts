@@ -1,5 +1,5 @@
 import type { AuditEntry } from './audit.js';
-import type { Direction, ExchangeRecord, JsonRpcId, MessageKind, MessageRecord, StreamKind } from '../types.js';
+import type { Direction, ExchangeRecord, JsonRpcId, MessageKind, MessageOrigin, MessageRecord, StreamKind } from '../types.js';
 
 /** A message as the writer inserts it: exactly what the API returns. */
 export type MessageRow = MessageRecord;
@@ -42,6 +42,8 @@ export interface MessageDbRow {
   truncated: number;
   is_error: number;
   redactions: string;
+  origin: MessageOrigin;
+  replay_of: number | null;
 }
 
 export function toMessageRecord(row: MessageDbRow): MessageRecord {
@@ -66,6 +68,8 @@ export function toMessageRecord(row: MessageDbRow): MessageRecord {
     truncated: row.truncated === 1,
     isError: row.is_error === 1,
     redactions: row.redactions ? row.redactions.split(',') : [],
+    origin: row.origin,
+    replayOf: row.replay_of,
   };
 }
 

@@ -30,9 +30,16 @@ export const messages = sqliteTable(
     isError: integer('is_error', { mode: 'boolean' }).notNull().default(false),
     // Comma-separated rule ids; empty when nothing was redacted.
     redactions: text('redactions').notNull().default(''),
+    // Who sent it: a real client through the proxy, or the gateway replaying a recorded request.
+    origin: text('origin', { enum: ['client', 'replay'] }).notNull().default('client'),
+    // On a replayed request: the recorded request it re-sends.
+    replayOf: integer('replay_of'),
   },
   (t) => [
     index('messages_server_id').on(t.server, t.id),
+    // Replayed rows are few: a partial index finds them (origin:replay) and a request's replays.
+    index('messages_replay').on(t.id).where(sql`${t.origin} = 'replay'`),
+    index('messages_replay_of').on(t.replayOf).where(sql`${t.replayOf} IS NOT NULL`),
     // Partial where the column is often null: a filter on it (col = ?) implies
     // NOT NULL, and rows without a value cost no index entry (migration 0010).
     index('messages_session_id').on(t.sessionId, t.id).where(sql`${t.sessionId} IS NOT NULL`),

@@ -50,7 +50,7 @@ function message(id: number, overrides: Partial<MessageRecord> = {}): WriteOp {
       body: '{}',
       truncated: false,
       isError: false,
-      redactions: [],
+      redactions: [], origin: 'client', replayOf: null,
       ...overrides,
     },
   };
