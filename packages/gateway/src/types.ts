@@ -260,3 +260,64 @@ export interface ImportResult {
   firstId: number | null;
   lastId: number | null;
 }
+
+// ---- Replay and verify (POST /api/messages/:id/replay, POST /api/sessions/:id/verify) ----
+
+/** `fresh`: a new upstream session (initialize with the recorded client's params, the request, DELETE); `live`: the original session. */
+export type ReplaySessionMode = 'fresh' | 'live';
+
+/** One difference between the recorded answer and the replayed one, ignoring the JSON-RPC id and every `_meta`. */
+export interface DiffEntry {
+  /** JSON path of the value, `$.result.content[0].text`. */
+  path: string;
+  change: 'changed' | 'added' | 'removed';
+  /** The recorded value; null when `added`. */
+  before: unknown;
+  /** The replayed value; null when `removed`. */
+  after: unknown;
+}
+
+/** Answer of `POST /api/messages/:id/replay`. */
+export interface ReplayResult {
+  /** The replayed request as recorded: `origin: "replay"`, `replayOf` the original. */
+  request: MessageRecord;
+  /** Its recorded answer; null when none came. */
+  response: MessageRecord | null;
+  durationMs: number | null;
+  originalDurationMs: number | null;
+  diff: DiffEntry[];
+  /** The session the replay ran in (null for the 2026-07-28 era, which has no sessions). */
+  session: string | null;
+  /** Server-to-client requests (sampling, elicitation, roots) that arrived during the replay and were refused. */
+  refusedServerRequests: MessageRecord[];
+}
+
+export type VerifyStatus = 'same' | 'changed' | 'error' | 'skipped';
+
+export interface VerifyItem {
+  /** The recorded request. */
+  requestId: number;
+  method: string;
+  /** Tool, prompt or resource the request names; null for list methods and ping. */
+  target: string | null;
+  status: VerifyStatus;
+  diff: DiffEntry[];
+  durationMs: number | null;
+  originalDurationMs: number | null;
+  /** The replayed request's id, when it was sent. */
+  replayId: number | null;
+  /** Why it was skipped or failed. */
+  reason?: string;
+}
+
+/** Answer of `POST /api/sessions/:id/verify` and of `mcp-gateway verify --json`. */
+export interface VerifyReport {
+  session: string;
+  /** The fresh session the requests were re-run in. */
+  replaySession: string | null;
+  results: VerifyItem[];
+  same: number;
+  changed: number;
+  errors: number;
+  skipped: number;
+}

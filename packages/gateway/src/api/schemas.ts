@@ -74,6 +74,7 @@ export const messageFilterShape = {
     .max(1000)
     .optional()
     .describe('1 to 1000 characters of words to find in message bodies; every word must occur, as a whole word, case-insensitive; quotes, *, -, OR and parentheses are plain text'),
+  origin: z.enum(['client', 'replay']).optional().describe('client (through the proxy) or replay (sent by the gateway replaying a recorded request)'),
 };
 
 export const pageShape = {

@@ -1,8 +1,9 @@
-import type { Direction, MessageKind } from '../types.js';
+import type { Direction, MessageKind, MessageOrigin } from '../types.js';
 import { ftsMatchExpression } from './fts.js';
 
 /** The SQL text of each direction, from this table only (never from the request). */
 const DIRECTION_LITERAL: Record<Direction, string> = { client_to_server: 'client_to_server', server_to_client: 'server_to_client' };
+const ORIGIN_LITERAL: Record<MessageOrigin, string> = { client: 'client', replay: 'replay' };
 
 /** What a list, an export or a clear selects. Every field narrows; none set selects all. */
 export interface MessageFilter {
@@ -25,6 +26,8 @@ export interface MessageFilter {
   jsonrpcId?: string;
   /** Literal words to find in the stored (redacted) body. */
   q?: string;
+  /** Who sent it: `replay` for what the gateway sent (or received) replaying a recorded request. */
+  origin?: MessageOrigin;
 }
 
 export interface Cursor {
@@ -71,6 +74,8 @@ export function equalityConditions(filter: MessageFilter, alias = 'm'): Fragment
   if (filter.errors !== undefined) out.push({ sql: `${alias}.is_error = ${filter.errors ? 1 : 0}`, params: [] });
   if (filter.status !== undefined) eq('http_status', filter.status);
   if (filter.jsonrpcId !== undefined) eq('jsonrpc_id', filter.jsonrpcId);
+  // A literal so the partial index messages_replay applies.
+  if (filter.origin !== undefined) out.push({ sql: `${alias}.origin = '${ORIGIN_LITERAL[filter.origin]}'`, params: [] });
   return out;
 }
 
