@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-
-// Read from this package's package.json (../package.json from src and dist alike)
-// rather than the gateway's VERSION export, so `--version` and `--help` answer
-// without loading the gateway (SQLite, Hono, secretlint: a few hundred ms).
-export const CLI_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+// The gateway's version module alone, not its index, so `--version` and
+// `--help` answer without loading the gateway (SQLite, Hono, secretlint: a few
+// hundred ms). It reads the one version: the root package.json, or the
+// published package's own.
+export { VERSION as CLI_VERSION } from '@mcp-gateway/gateway/version';

@@ -2,10 +2,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import type Database from 'better-sqlite3';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { createApi, type Api } from './api/index.js';
 import { createApp } from './app.js';
+import { PACKAGE_FILES } from './package-files.js';
 import { createProxy } from './proxy/index.js';
 import { Recorder } from './capture/recorder.js';
 import { ensurePrivateHome } from './home/home.js';
@@ -58,7 +58,7 @@ export class GatewayStartError extends Error {
   override name = 'GatewayStartError';
 }
 
-const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+const DEFAULT_UI_DIR = PACKAGE_FILES.ui;
 
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const log = options.log ?? ((message: string) => process.stderr.write(`[mcp-gateway] ${message}\n`));

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PACKAGE_FILES } from './package-files.js';
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+/** The one version (root package.json; in the published package, its own), also the OpenAPI document's. */
+export const VERSION: string = (JSON.parse(readFileSync(PACKAGE_FILES.manifest, 'utf8')) as { version: string }).version;

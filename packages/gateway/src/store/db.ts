@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { restrictFiles } from '../home/home.js';
+import { PACKAGE_FILES } from '../package-files.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -13,8 +13,7 @@ export interface OpenedDatabase {
   sqlite: Database.Database;
 }
 
-// Same path from src/store (tests) and dist/store (built): ../../drizzle.
-const MIGRATIONS = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const MIGRATIONS = PACKAGE_FILES.migrations;
 
 export interface OpenDatabaseOptions {
   readonly?: boolean;
