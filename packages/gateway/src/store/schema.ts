@@ -158,3 +158,95 @@ export const audit = sqliteTable(
   },
   (t) => [index('audit_event_id').on(t.event, t.id)],
 );
+
+// Tool, prompt and resource definitions as servers announced them (definitions/):
+// each distinct canonical list once, by the SHA-256 of its canonical JSON.
+export const definitionSets = sqliteTable('definition_sets', {
+  hash: text('hash').primaryKey(),
+  kind: text('kind', { enum: ['initialize', 'tools', 'prompts', 'resources', 'resourceTemplates'] }).notNull(),
+  // JSON array of canonical entries, each with its own hash.
+  entries: text('entries').notNull(),
+  count: integer('count').notNull(),
+});
+
+// One row per complete list a server gave a session (pages merged across cursors).
+export const definitionSnapshots = sqliteTable(
+  'definition_snapshots',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    timestamp: integer('timestamp').notNull(),
+    server: text('server').notNull(),
+    sessionId: text('session_id'),
+    clientName: text('client_name'),
+    clientVersion: text('client_version'),
+    serverVersion: text('server_version'),
+    kind: text('kind', { enum: ['initialize', 'tools', 'prompts', 'resources', 'resourceTemplates'] }).notNull(),
+    setHash: text('set_hash').notNull(),
+    // The answer (the last page) that completed the list.
+    messageId: integer('message_id').notNull(),
+  },
+  (t) => [index('definition_snapshots_server').on(t.server, t.kind, t.id)],
+);
+
+// What each server's lists are compared with: the first complete list (trust on
+// first use), or the latest ones when someone accepted them.
+export const definitionBaselines = sqliteTable(
+  'definition_baselines',
+  {
+    server: text('server').notNull(),
+    kind: text('kind', { enum: ['initialize', 'tools', 'prompts', 'resources', 'resourceTemplates'] }).notNull(),
+    setHash: text('set_hash').notNull(),
+    acceptedAt: integer('accepted_at').notNull(),
+    source: text('source', { enum: ['first-use', 'api', 'cli'] }).notNull(),
+    sessionId: text('session_id'),
+    messageId: integer('message_id'),
+  },
+  (t) => [primaryKey({ columns: [t.server, t.kind] })],
+);
+
+// Drift and poisoning alerts (alerts/). Ids come from the analyzer, which keeps
+// one alert per dedup key (server, rule, content): a later sighting updates
+// last_seen, seen, and the session and message it was last seen in.
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey(),
+    dedupKey: text('dedup_key').notNull().unique(),
+    kind: text('kind', { enum: ['drift', 'poisoning'] }).notNull(),
+    rule: text('rule').notNull(),
+    severity: text('severity', { enum: ['info', 'warning', 'high'] }).notNull(),
+    server: text('server').notNull(),
+    sessionId: text('session_id'),
+    messageId: integer('message_id'),
+    path: text('path'),
+    matchText: text('match_text'),
+    matchStart: integer('match_start'),
+    matchEnd: integer('match_end'),
+    decoded: text('decoded'),
+    before: text('before'),
+    after: text('after'),
+    firstSeen: integer('first_seen').notNull(),
+    lastSeen: integer('last_seen').notNull(),
+    seen: integer('seen').notNull(),
+  },
+  (t) => [index('alerts_server_id').on(t.server, t.id), index('alerts_last_seen').on(t.lastSeen)],
+);
+
+// Every message an alert was seen in, for the badge on each of them.
+export const alertSightings = sqliteTable(
+  'alert_sightings',
+  {
+    alertId: integer('alert_id').notNull(),
+    messageId: integer('message_id').notNull(),
+    sessionId: text('session_id'),
+    timestamp: integer('timestamp').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.messageId] }), index('alert_sightings_message').on(t.messageId)],
+);
+
+// The analyzer's progress: the last message id it has looked at, so a restart
+// picks up what was stored but not yet analyzed.
+export const analysisState = sqliteTable('analysis_state', {
+  key: text('key').primaryKey(),
+  value: integer('value').notNull(),
+});
