@@ -321,3 +321,119 @@ export interface VerifyReport {
   errors: number;
   skipped: number;
 }
+
+// ---- Drift and poisoning alerts (alerts/, definitions/) ----
+
+export type AlertKind = 'drift' | 'poisoning';
+export type AlertSeverity = 'info' | 'warning' | 'high';
+
+/**
+ * Something a server announced or answered that an agent should not trust
+ * blindly: a definition that changed since its baseline (drift), or text that
+ * tries to steer the agent (poisoning). One alert per server, rule and
+ * content; a later sighting updates `lastSeen`, `seen`, `session` and `messageId`.
+ */
+export interface Alert {
+  id: number;
+  kind: AlertKind;
+  /** The rule's id (`GET /api/alerts/rules` explains each). */
+  rule: string;
+  severity: AlertSeverity;
+  server: string;
+  /** Session and message of the latest sighting (for bait and switch: the later session's list answer). */
+  session: string | null;
+  messageId: number | null;
+  /** JSON path of the field in that message, e.g. `$.result.tools[2].description`. */
+  path: string | null;
+  /** The text that matched, with its offsets in UTF-16 code units into that field's string. */
+  match: { text: string; start: number; end: number } | null;
+  /** Hidden text made visible (tag characters, variation-selector bytes), else null. */
+  decoded: string | null;
+  /** For drift: the value in the baseline (or the earlier list) and the value now. */
+  before: string | null;
+  after: string | null;
+  /** Epoch ms. */
+  firstSeen: number;
+  lastSeen: number;
+  /** How many messages it was seen in. */
+  seen: number;
+}
+
+/** `GET /api/alerts`. */
+export interface AlertList {
+  alerts: Alert[];
+}
+
+/** What a rule looks for, why it matters and what to do (`GET /api/alerts/rules`). */
+export interface AlertRuleInfo {
+  id: string;
+  kind: AlertKind;
+  severity: AlertSeverity;
+  rationale: string;
+  advice: string;
+}
+
+/** Which list a definition set is: the initialize answer, or one of the four lists. */
+export type DefinitionKind = 'initialize' | 'tools' | 'prompts' | 'resources' | 'resourceTemplates';
+
+/** A server's baseline for one kind of list. */
+export interface DefinitionBaseline {
+  kind: DefinitionKind;
+  hash: string;
+  /** Epoch ms. */
+  acceptedAt: number;
+  /** `first-use`: the first complete list; `api`/`cli`: accepted by someone. */
+  source: 'first-use' | 'api' | 'cli';
+  session: string | null;
+  messageId: number | null;
+  count: number;
+}
+
+/** One distinct version of a server's list, as sessions saw it. */
+export interface DefinitionVersion {
+  kind: DefinitionKind;
+  hash: string;
+  /** Entries in the list. */
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Complete lists with this content, and the answers that completed the first and the last of them. */
+  sessions: number;
+  firstMessageId: number;
+  lastMessageId: number;
+  /** `name version` of the clients that were given it. */
+  clients: string[];
+}
+
+/** `GET /api/servers/:name/definitions`: the history of a server's definitions, oldest first. */
+export interface DefinitionHistory {
+  server: string;
+  baselines: DefinitionBaseline[];
+  versions: DefinitionVersion[];
+}
+
+/** One entry of a list in canonical form: spec defaults applied, keys sorted; `hash` is the SHA-256 of its canonical JSON. */
+export interface DefinitionEntry {
+  /** What identifies it in its list: a tool or prompt name, a resource URI, a template's URI template, `server` for initialize. */
+  key: string;
+  hash: string;
+  definition: Record<string, unknown>;
+}
+
+/** `GET /api/definitions/:hash`. */
+export interface DefinitionSet {
+  hash: string;
+  kind: DefinitionKind;
+  entries: DefinitionEntry[];
+}
+
+/** `POST /api/servers/:name/baseline`. */
+export interface BaselineResult {
+  server: string;
+  baselines: DefinitionBaseline[];
+}
+
+/** `GET /api/alerts/marks`: messages with alerts, for the badge on their rows. */
+export interface AlertMarks {
+  marks: Array<{ messageId: number; severity: AlertSeverity; alerts: number }>;
+}
