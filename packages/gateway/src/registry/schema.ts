@@ -54,6 +54,31 @@ export const retentionSchema = z.strictObject({
   maxBytes: z.number().int().positive().optional(),
 });
 
+/**
+ * `"otel"`: OpenTelemetry export of the recorded traffic (packages/gateway/src/otel).
+ * Off unless configured here or by OTEL_EXPORTER_OTLP_ENDPOINT; what is given here
+ * wins over the standard OTEL_* variables.
+ */
+export const otelSchema = z.strictObject({
+  /** false turns export off whatever the environment says; true turns it on with the environment's (or the default) endpoint. */
+  enabled: z.boolean().optional(),
+  /** The collector's base URL, as OTEL_EXPORTER_OTLP_ENDPOINT: /v1/traces and /v1/metrics are appended. */
+  endpoint: httpUrl.optional(),
+  /** Added to every export request (`${env:NAME}` expanded), as OTEL_EXPORTER_OTLP_HEADERS. */
+  headers: z.record(headerName, headerValue).optional(),
+  protocol: z.enum(['http/protobuf', 'http/json']).optional(),
+  serviceName: z.string().min(1).optional(),
+  resourceAttributes: z.record(z.string().min(1), z.string()).optional(),
+  /** Redacted tool arguments and results (as stored) on spans. */
+  captureContent: z.boolean().optional(),
+  /** A W3C traceparent header on upstream HTTP requests that carry none. */
+  propagate: z.boolean().optional(),
+  /** Span batches are sent at least this often (OTEL_BSP_SCHEDULE_DELAY). */
+  scheduleDelayMs: z.number().int().positive().optional(),
+  /** Metrics are sent this often (OTEL_METRIC_EXPORT_INTERVAL). */
+  metricExportIntervalMs: z.number().int().positive().optional(),
+});
+
 // Entries keep keys we do not know (people paste configs with "disabled",
 // "alwaysAllow", ...): loose objects, so a rewrite never drops them.
 export const serverEntrySchema = z
@@ -90,16 +115,20 @@ export const registryFileSchema = z.looseObject({
   retention: retentionSchema.optional(),
   /** Stored copies of message bodies are cut to this many bytes. */
   maxBodyBytes: z.number().int().min(1024).optional(),
+  otel: otelSchema.optional(),
 });
 
 export type RedactionSetting = z.infer<typeof redactionSchema>;
 export type RetentionSetting = z.infer<typeof retentionSchema>;
+export type OtelSetting = z.infer<typeof otelSchema>;
 
 /** Gateway-wide settings from mcp.json, with defaults applied. */
 export interface GatewaySettings {
   redaction: RedactionSetting;
   retention: Required<RetentionSetting>;
   maxBodyBytes: number;
+  /** Absent: no "otel" section (the environment may still turn export on). */
+  otel?: OtelSetting;
 }
 
 export const DEFAULT_RETENTION: Required<RetentionSetting> = { maxAgeDays: 30, maxMessages: 1_000_000, maxBytes: 2 * 1024 ** 3 };
@@ -109,6 +138,7 @@ export function settingsOf(file: RegistryFile): GatewaySettings {
     redaction: file.redaction ?? 'default',
     retention: { ...DEFAULT_RETENTION, ...file.retention },
     maxBodyBytes: file.maxBodyBytes ?? 1024 * 1024,
+    ...(file.otel ? { otel: file.otel } : {}),
   };
 }
 
