@@ -36,6 +36,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error object's other fields (a replay's `paths`, `tool`, `annotations`). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -76,16 +78,16 @@ export async function apiFetch(path: string, init: RequestInit = {}): Promise<Re
 async function failure(response: Response): Promise<ApiError> {
   let code = 'http_error';
   let message = `${response.status} ${response.statusText}`.trim();
+  let details: Record<string, unknown> = {};
   try {
     const body = (await response.json()) as Partial<ApiErrorBody>;
     if (body.error) {
-      code = body.error.code;
-      message = body.error.message;
+      ({ code, message, ...details } = body.error);
     }
   } catch {
     // not JSON: keep the status line
   }
-  return new ApiError(response.status, code, message);
+  return new ApiError(response.status, code, message, details);
 }
 
 export async function apiJson<T>(path: string, init: RequestInit = {}): Promise<T> {
