@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
@@ -7,6 +8,9 @@ import { createApi, type Api } from './api/index.js';
 import { createApp } from './app.js';
 import { PACKAGE_FILES } from './package-files.js';
 import { createProxy } from './proxy/index.js';
+import { replayMarker } from './proxy/replay-mark.js';
+import { Replayer } from './replay/replayer.js';
+import { MessageQueries } from './store/message-queries.js';
 import { Recorder } from './capture/recorder.js';
 import { ensurePrivateHome } from './home/home.js';
 import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './home/runtime.js';
@@ -111,6 +115,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     },
   });
   const recorder = new Recorder({ sink: writer, redactorFor: redactorsFor(registry), maxStoredBodyBytes: () => registry.settings().maxBodyBytes });
+  // Known only to this process: it marks the replay's own requests to the proxy route (proxy/replay-mark.ts).
+  const marker = replayMarker(randomBytes(32).toString('base64url'));
   let boundPort = options.port ?? 3333;
   const baseUrl = (): string => `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   const proxy = createProxy({
@@ -121,9 +127,19 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     token,
     stdioIdleMs: options.stdioIdleMs,
     onTokenRefused: (server) => refusals.note('token.refused', `server ${server}`),
+    replayMarker: marker,
+  });
+  const replayer = new Replayer({
+    queries: new MessageQueries(sqlite),
+    flush: () => writer.flush(),
+    registry,
+    baseUrl,
+    marker,
+    token: () => token,
+    version: VERSION,
   });
 
-  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name) });
+  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer });
   const app = createApp({
     // The bound address is always allowed, so 127.0.0.2 (say) can reach itself; the guard knows the usual loopback names.
     access: {

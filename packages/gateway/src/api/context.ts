@@ -6,6 +6,7 @@ import type { AuditLog } from '../store/audit-log.js';
 import type { MessageQueries } from '../store/message-queries.js';
 import type { Writer } from '../store/writer.js';
 import type { UpstreamHealth } from './upstream-health.js';
+import type { Replayer } from '../replay/replayer.js';
 
 export interface ApiDeps {
   registry: LiveRegistry;
@@ -18,6 +19,8 @@ export interface ApiDeps {
   /** Base URL clients use to reach the gateway, for proxy URLs. */
   baseUrl: () => string;
   log: (message: string) => void;
+  /** Replay, compose and verify; without it those endpoints answer 503. */
+  replayer?: Replayer;
   /** Whether a stdio server has a process running; without it, stdio health reports not-running. */
   processState?: (server: string) => 'running' | 'not-running';
   /** Tuning, for tests: events one stream may buffer, keep-alive interval, upstream health timings. */

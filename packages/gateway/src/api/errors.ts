@@ -13,6 +13,8 @@ export class ApiFailure extends Error {
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    /** More fields of the error object, beside code and message (the paths of masked params, say). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -25,7 +27,7 @@ export const notFound = (message: string): ApiFailure => new ApiFailure(404, 'no
 /** The API's error handler: the failure's own status and message, or a logged 500 that says nothing internal. */
 export function errorHandler(log: (message: string) => void) {
   return (error: Error, c: Context): Response => {
-    if (error instanceof ApiFailure) return c.json(apiError(error.code, error.message), error.status);
+    if (error instanceof ApiFailure) return c.json({ error: { ...error.details, code: error.code, message: error.message } }, error.status);
     log(`internal error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
     return c.json(apiError('internal', 'Internal gateway error; see the gateway log'), 500);
   };

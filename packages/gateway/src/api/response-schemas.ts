@@ -175,6 +175,48 @@ export const harSchema = z.looseObject({
   }),
 });
 
+export const diffEntrySchema = z.object({
+  path: z.string(),
+  change: z.enum(['changed', 'added', 'removed']),
+  before: z.unknown(),
+  after: z.unknown(),
+});
+
+export const replayResultSchema = z.object({
+  request: messageRecordSchema,
+  response: messageRecordSchema.nullable(),
+  durationMs: z.number().nullable(),
+  originalDurationMs: z.number().nullable(),
+  diff: z.array(diffEntrySchema),
+  session: z.string().nullable(),
+  refusedServerRequests: z.array(messageRecordSchema),
+});
+
+export const verifyItemSchema = z.object({
+  requestId: z.number(),
+  method: z.string(),
+  target: z.string().nullable(),
+  status: z.enum(['same', 'changed', 'error', 'skipped']),
+  diff: z.array(diffEntrySchema),
+  durationMs: z.number().nullable(),
+  originalDurationMs: z.number().nullable(),
+  replayId: z.number().nullable(),
+  reason: z.string().optional(),
+});
+
+export const verifyReportSchema = z.object({
+  session: z.string(),
+  replaySession: z.string().nullable(),
+  results: z.array(verifyItemSchema),
+  same: z.number(),
+  changed: z.number(),
+  errors: z.number(),
+  skipped: z.number(),
+});
+
+const definitions = z.array(z.record(z.string(), z.unknown()));
+export const catalogSchema = z.object({ tools: definitions, prompts: definitions, resources: definitions, resourceTemplates: definitions });
+
 /** Every named schema: components of the OpenAPI document. */
 export const namedSchemas: Record<string, z.ZodType> = {
   ApiError: apiErrorSchema,
@@ -199,6 +241,10 @@ export const namedSchemas: Record<string, z.ZodType> = {
   AuditRecord: auditRecordSchema,
   AuditPage: auditPageSchema,
   Har: harSchema,
+  DiffEntry: diffEntrySchema,
+  ReplayResult: replayResultSchema,
+  VerifyReport: verifyReportSchema,
+  Catalog: catalogSchema,
 };
 
 // ---- compile-time: the schemas describe exactly the public types ----
@@ -218,3 +264,5 @@ same<z.infer<typeof clearResultSchema>, T.ClearResult>(true);
 same<z.infer<typeof importResultSchema>, T.ImportResult>(true);
 same<z.infer<typeof apiErrorSchema>, T.ApiError>(true);
 same<z.infer<typeof auditPageSchema>, AuditPage>(true);
+same<z.infer<typeof replayResultSchema>, T.ReplayResult>(true);
+same<z.infer<typeof verifyReportSchema>, T.VerifyReport>(true);

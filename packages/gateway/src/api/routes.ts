@@ -7,6 +7,7 @@ import { eventRoutes } from './events.js';
 import { exportRoutes } from './export.js';
 import { importRoutes } from './import.js';
 import { messageRoutes } from './messages.js';
+import { replayRoutes } from './replay.js';
 import { metaRoutes } from './openapi.js';
 import { serverRoutes } from './servers.js';
 import { sessionRoutes } from './sessions.js';
@@ -30,6 +31,7 @@ export function allRoutes(ctx: ApiContext): RouteSpec[] {
     ...stderrRoutes(ctx),
     ...messageRoutes(ctx),
     ...sessionRoutes(ctx),
+    ...replayRoutes(ctx),
     ...statsRoutes(ctx),
     ...eventRoutes(ctx),
     ...exportRoutes(ctx),

@@ -31,7 +31,7 @@ export interface ExchangeInit {
   path: string;
   requestHeaders: Record<string, string>;
   /** Set when the gateway itself sends this exchange, replaying a recorded request. */
-  replay?: ReplayMark;
+  replay?: ReplayMark | undefined;
 }
 
 /** What the recorder needs to know of a replay's exchange. */

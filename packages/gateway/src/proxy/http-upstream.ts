@@ -4,6 +4,7 @@ import type { ExchangeCapture, Recorder } from '../capture/recorder.js';
 import type { ResolvedServer } from '../registry/registry.js';
 import { bodyTap, eventsTap, nodeSource, relayStream, type ClientRewrite } from './relay.js';
 import { relayToNode } from './relay-node.js';
+import type { ReplayMarker } from './replay-mark.js';
 import { bearerCredential, tokensEqual } from '../security/token.js';
 import { collect, readBody, requestIds } from './body.js';
 import { describeUpstreamFailure, jsonRpcError, jsonRpcErrorResponse } from './errors.js';
@@ -18,6 +19,8 @@ export interface HttpProxyOptions {
   maxCaptureBytes: () => number;
   /** Request headers meant for the gateway itself, never forwarded. */
   gatewayHeaders: ReadonlySet<string>;
+  /** Recognises (and removes) the mark of the gateway's own replay requests. */
+  replayMarker: ReplayMarker;
   /** The gateway token, which is never forwarded upstream. */
   token: string;
   /** A server's configured headers, `${env:NAME}` expanded (throws MissingVariableError). */
@@ -97,6 +100,7 @@ export async function proxyToHttpUpstream(
   const { overrides } = context;
   // One pass over the request headers: the recording and the upstream request are both made from it.
   const incoming = context.headers ?? flatHeaders(raw.headers);
+  const replay = options.replayMarker.take(incoming);
   const url = new URL(raw.url);
   const upstreamUrl = overrides?.url ?? upstreamUrlFor(server, url);
   const body = await readBody(raw, options.maxRequestBytes);
@@ -113,6 +117,7 @@ export async function proxyToHttpUpstream(
     method: raw.method,
     path: url.pathname + url.search,
     requestHeaders: incoming,
+    replay,
   });
   if (body) capture.clientBody(collect(body, options.maxCaptureBytes()));
 

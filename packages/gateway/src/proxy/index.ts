@@ -7,6 +7,7 @@ import { LegacyPassthrough } from './legacy/passthrough.js';
 import { OAuthDiscovery } from './oauth.js';
 import { legacyRoutes, proxyRoute } from './route.js';
 import { BridgeSessions } from './bridge/sessions.js';
+import { REPLAY_HEADER, type ReplayMarker } from './replay-mark.js';
 import { configuredHeadersCache } from '../registry/env-references.js';
 
 export interface ProxyOptions {
@@ -29,6 +30,8 @@ export interface ProxyOptions {
   maxCaptureBytes?: () => number;
   /** A stdio session idle this long is closed (its process stopped). */
   stdioIdleMs?: number;
+  /** Recognises the gateway's own replay requests (see replay-mark.ts). */
+  replayMarker: ReplayMarker;
 }
 
 /** Everything under /s/: the upstream connections and the routes that use them. */
@@ -45,7 +48,16 @@ export function createProxy(options: ProxyOptions): Proxy {
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
   const maxRequestBytes = options.maxRequestBytes ?? 64 * 1024 * 1024;
   const maxCaptureBytes = options.maxCaptureBytes ?? (() => options.registry.settings().maxBodyBytes + 64 * 1024);
-  const bridge = new BridgeSessions({ recorder: options.recorder, log: options.log, maxRequestBytes, maxCaptureBytes, idleMs: options.stdioIdleMs, dispatcher });
+  const replay = options.replayMarker;
+  const bridge = new BridgeSessions({
+    recorder: options.recorder,
+    log: options.log,
+    maxRequestBytes,
+    maxCaptureBytes,
+    idleMs: options.stdioIdleMs,
+    dispatcher,
+    replayMarker: replay,
+  });
   // A bridged server whose entry changed or went away: its running sessions are stale.
   let known = new Map(options.registry.list().map((s) => [s.name, JSON.stringify(s.entry)]));
   const unsubscribe = options.registry.onChange(({ servers }) => {
@@ -59,7 +71,8 @@ export function createProxy(options: ProxyOptions): Proxy {
     dispatcher,
     maxRequestBytes,
     maxCaptureBytes,
-    gatewayHeaders: new Set<string>(['x-mcp-gateway-token']),
+    gatewayHeaders: new Set<string>(['x-mcp-gateway-token', REPLAY_HEADER]),
+    replayMarker: replay,
     token: options.token,
     configuredHeaders: configuredHeadersCache(),
     rewriteChallenge: (name: string, upstreamUrl: URL, value: string) => oauth.rewriteChallenge(name, upstreamUrl, value),

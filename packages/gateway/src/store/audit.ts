@@ -14,6 +14,8 @@ export const AUDIT_EVENTS = [
   'logs.imported',
   'token.refused',
   'request.refused',
+  'message.replayed',
+  'session.verified',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];

@@ -6,6 +6,8 @@ import type { ChannelFactory, UpstreamChannel } from './channel.js';
 
 export interface BridgeSessionOptions {
   server: string;
+  /** Opened by the gateway's replay: what the process says outside any request is the replay's too. */
+  forReplay?: boolean;
   openChannel: ChannelFactory;
   recorder: Recorder;
   log: (message: string) => void;
@@ -57,6 +59,7 @@ export class BridgeSession {
       method: opened.stream === 'stdio' ? 'STDIO' : 'SSE',
       path: opened.description,
       requestHeaders: {},
+      replay: options.forReplay ? { replayOf: null } : undefined,
     });
     this.transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,

@@ -11,6 +11,7 @@ import { stdioChannel } from '../stdio/channel.js';
 import { sseChannel } from '../legacy/sse-channel.js';
 import type { Dispatcher } from 'undici';
 import type { ChannelFactory } from './channel.js';
+import type { ReplayMarker } from '../replay-mark.js';
 import { BridgeSession } from './session.js';
 
 export interface BridgeSessionsOptions {
@@ -24,6 +25,8 @@ export interface BridgeSessionsOptions {
   env?: NodeJS.ProcessEnv;
   /** Connection pool for legacy HTTP+SSE upstreams. */
   dispatcher: Dispatcher;
+  /** Recognises (and removes) the mark of the gateway's own replay requests. */
+  replayMarker: ReplayMarker;
 }
 
 /**
@@ -52,12 +55,15 @@ export class BridgeSessions {
     }
     const url = new URL(raw.url);
     const sessionId = raw.headers.get('mcp-session-id');
+    const requestHeaders = flatHeaders(raw.headers);
+    const replay = this.options.replayMarker.take(requestHeaders);
     const capture = recorder.beginExchange({
       server: server.name,
       sessionId,
       method: raw.method,
       path: url.pathname + url.search,
-      requestHeaders: flatHeaders(raw.headers),
+      requestHeaders,
+      replay,
     });
     if (body) capture.clientBody(collect(body, maxCaptureBytes));
 
@@ -77,7 +83,7 @@ export class BridgeSessions {
       if (!session) return answerItself(404, 'Session not found', -32001);
     } else if (raw.method === 'POST' && body && isInitialize(body)) {
       try {
-        session = await this.spawn(server);
+        session = await this.spawn(server, replay !== undefined);
       } catch (error) {
         return answerItself(502, (error as Error).message);
       }
@@ -125,10 +131,11 @@ export class BridgeSessions {
       .map(([, s]) => ({ sessionId: s.sessionId ?? '', pid: s.pid }));
   }
 
-  private async spawn(server: ResolvedServer): Promise<BridgeSession> {
+  private async spawn(server: ResolvedServer, forReplay: boolean): Promise<BridgeSession> {
     const openChannel = this.channelFor(server);
     const session: BridgeSession = new BridgeSession({
       server: server.name,
+      forReplay,
       openChannel,
       recorder: this.options.recorder,
       log: this.options.log,
