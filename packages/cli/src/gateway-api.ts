@@ -24,14 +24,19 @@ export function authorization(gateway: GatewayTarget): Record<string, string> {
 }
 
 /** One JSON request to the running gateway's API; network and API failures become one-line CLI errors. */
-export async function callGateway<T>(gateway: GatewayTarget, method: string, path: string, init: { body?: string; timeoutMs?: number } = {}): Promise<T> {
+export async function callGateway<T>(
+  gateway: GatewayTarget,
+  method: string,
+  path: string,
+  init: { body?: string; timeoutMs?: number; contentType?: string } = {},
+): Promise<T> {
   const baseUrl = gateway.url;
   let response: Response;
   try {
     response = await fetch(`${baseUrl}/api${path}`, {
       method,
       body: init.body,
-      headers: { ...authorization(gateway), ...(init.body === undefined ? {} : { 'content-type': 'application/x-ndjson' }) },
+      headers: { ...authorization(gateway), ...(init.body === undefined ? {} : { 'content-type': init.contentType ?? 'application/x-ndjson' }) },
       signal: AbortSignal.timeout(init.timeoutMs ?? 60_000),
     });
   } catch (error) {

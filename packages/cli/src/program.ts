@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_USAGE, oneLine } from './errors.js';
 import {
   DEFAULT_HOST,
@@ -20,6 +20,7 @@ import type { ClearLogsOptions, ExportLogsOptions } from './commands/logs.js';
 import type { TailLogsOptions } from './commands/tail.js';
 import type { AddServerOptions, ListServersOptions } from './commands/server.js';
 import type { StartOptions } from './commands/start.js';
+import type { ReplayOptions, VerifyOptions } from './commands/replay.js';
 
 export interface ProgramContext {
   /**
@@ -50,6 +51,7 @@ export function buildProgram(context: ProgramContext): Command {
   addServerCommands(program, context);
   addLogsCommands(program);
   addAuditCommand(program);
+  addReplayCommands(program);
   program.addHelpText('after', '\nWith no command, mcp-gateway runs `start`.');
 
   installErrorOutput(program);
@@ -201,6 +203,47 @@ function addLogsCommands(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const { clearLogs } = await import('./commands/logs.js');
       await clearLogs(command.optsWithGlobals<ClearLogsOptions>());
+    });
+}
+
+function parseMessageId(value: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(value)) throw new InvalidArgumentError('expected a message id (a positive whole number, as the inspector and logs tail show)');
+  return Number(value);
+}
+
+function collectPath(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function addReplayCommands(program: Command): void {
+  program
+    .command('replay')
+    .description('send a recorded client request again (as recorded, or edited) and compare the answer with the recorded one; exits 1 if the server answers with an error')
+    .argument('<id>', 'id of a recorded client request (from the inspector or `logs tail`)', parseMessageId)
+    .option('--params <json>', "send these params instead of the recorded ones (a JSON object: the request's params)")
+    .option('--edit', 'edit the recorded params in $VISUAL or $EDITOR first (a private temp file)')
+    .option('--live', 'send in the original session, if it still exists (default: a fresh session)')
+    .option('--yes', 'run a tool that is not marked read-only (readOnlyHint) without asking')
+    .option('--json', "print the API's answer as JSON")
+    .addHelpText('after', '\nWithout a running gateway, one is started for the command on the same home. What it sends is recorded with origin replay.')
+    .action(async (id: number, _options: unknown, command: Command) => {
+      const { replayMessage } = await import('./commands/replay.js');
+      await replayMessage({ ...command.optsWithGlobals<Omit<ReplayOptions, 'id'>>(), id });
+    });
+
+  program
+    .command('verify')
+    .description("re-run every replayable request of a recorded session in one fresh session and compare each answer: a regression test for an MCP server; exits 1 if anything changed or failed")
+    .argument('<session-id>', 'a recorded session id (from the inspector\'s sessions page)')
+    .option('--server <name>', 'the server the session was recorded on (with --from: the registered server to run against)')
+    .option('--from <export.jsonl>', 'read the session from a `logs export` file instead of the store (for CI)')
+    .option('--ignore-path <path>', 'leave a JSON path out of the comparison, e.g. \'$.result.content[*].text\' (repeatable)', collectPath)
+    .option('--yes', 'also re-run tools not marked read-only (otherwise they are skipped)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', '\nWorks with or without a running gateway (without one, it starts one for the command on the same home).')
+    .action(async (session: string, _options: unknown, command: Command) => {
+      const { verifySession } = await import('./commands/replay.js');
+      await verifySession({ ...command.optsWithGlobals<Omit<VerifyOptions, 'session'>>(), session });
     });
 }
 

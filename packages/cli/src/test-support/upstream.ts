@@ -11,8 +11,22 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-function createMcpServer(): McpServer {
+export interface UpstreamOptions {
+  /** Appended to what `lookup` answers; change it to change the server's behaviour. */
+  behaviour?: { suffix: string };
+}
+
+function createMcpServer(options: UpstreamOptions): McpServer {
   const server = new McpServer({ name: 'test-upstream', version: '1.0.0' });
+  server.registerTool(
+    'lookup',
+    { description: 'Looks a key up', inputSchema: { key: TextContentSchema.shape.text }, annotations: { readOnlyHint: true } },
+    async ({ key }) => ({ content: [{ type: 'text', text: `value of ${key}${options.behaviour?.suffix ?? ''}` }] }),
+  );
+  server.registerTool('broken', { description: 'Always fails', annotations: { readOnlyHint: true } }, async () => ({
+    isError: true,
+    content: [{ type: 'text', text: 'it broke' }],
+  }));
   server.registerTool(
     'echo',
     {
@@ -27,7 +41,7 @@ function createMcpServer(): McpServer {
 }
 
 /** A stateful Streamable HTTP MCP server on 127.0.0.1 (any free port), one transport per session. */
-export async function startUpstream(): Promise<Upstream> {
+export async function startUpstream(options: UpstreamOptions = {}): Promise<Upstream> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -49,7 +63,7 @@ export async function startUpstream(): Promise<Upstream> {
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
-    await createMcpServer().connect(transport);
+    await createMcpServer(options).connect(transport);
     await transport.handleRequest(req, res);
   };
 
