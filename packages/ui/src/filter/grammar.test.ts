@@ -58,6 +58,14 @@ describe('parseFilter', () => {
     expect(problems).toEqual([expect.stringContaining('foo: is not a filter'), expect.stringContaining('-weather: only key:value terms')]);
   });
 
+  it('reads origin:replay and origin:client, and refuses other origins', () => {
+    expect(parseFilter('origin:replay -origin:client').terms).toEqual([
+      { type: 'field', key: 'origin', value: 'replay', quoted: false, negate: false },
+      { type: 'field', key: 'origin', value: 'client', quoted: false, negate: true },
+    ]);
+    expect(parseFilter('origin:proxy').problems).toEqual(['origin:proxy is not an origin (replay or client)']);
+  });
+
   it('treats a lone dash and an empty input as nothing special', () => {
     expect(parseFilter('').terms).toEqual([]);
     expect(parseFilter('-').terms).toEqual([{ type: 'text', value: '-' }]);

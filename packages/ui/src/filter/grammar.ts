@@ -8,7 +8,7 @@
 // Several terms of one key are alternatives (kind:request kind:error);
 // everything else must hold together.
 
-export type FieldKey = 'server' | 'session' | 'method' | 'tool' | 'kind' | 'dir' | 'status' | 'id';
+export type FieldKey = 'server' | 'session' | 'method' | 'tool' | 'kind' | 'dir' | 'status' | 'id' | 'origin';
 export type CompareKey = 'duration' | 'size';
 export type CompareOp = '>' | '>=' | '<' | '<=' | '=';
 
@@ -35,6 +35,7 @@ const FIELD_ALIASES: Record<string, FieldKey> = {
   status: 'status',
   is: 'status',
   id: 'id',
+  origin: 'origin',
 };
 
 const COMPARE_ALIASES: Record<string, CompareKey> = { duration: 'duration', time: 'duration', size: 'size' };
@@ -61,6 +62,9 @@ export const DIR_VALUES: Record<string, string> = {
 };
 
 const STATUS_WORDS = new Set(['error', 'ok', 'pending']);
+
+/** `replay`: sent or received by the gateway replaying a recorded request; `client`: traffic that crossed the proxy. */
+export const ORIGIN_VALUES = new Set(['replay', 'client']);
 
 /** Splits on whitespace outside double quotes; `\"` inside quotes is a quote. */
 export function tokenize(input: string): string[] {
@@ -118,6 +122,7 @@ function fieldProblem(key: FieldKey, value: string): string | null {
   const lower = value.toLowerCase();
   if (key === 'kind' && !(lower in KIND_VALUES)) return `kind:${value} is not a kind (request, response, notification, error, invalid)`;
   if (key === 'dir' && !(lower in DIR_VALUES)) return `dir:${value} is not a direction (c2s or s2c)`;
+  if (key === 'origin' && !ORIGIN_VALUES.has(lower)) return `origin:${value} is not an origin (replay or client)`;
   if (key === 'status' && !STATUS_WORDS.has(lower) && !/^[1-5](\d\d|xx)$/i.test(value)) {
     return `status:${value} is not a status (error, ok, pending, an HTTP code like 200 or 4xx)`;
   }
@@ -156,7 +161,7 @@ export function parseFilter(input: string): ParsedFilter {
       continue;
     }
     if (name !== undefined && op === ':' && /^[a-z-]+$/.test(name) && !rawValue.startsWith('/')) {
-      problems.push(`${name}: is not a filter (try server, session, method, tool, kind, dir, status, id); searching "${body}" as text`);
+      problems.push(`${name}: is not a filter (try server, session, method, tool, kind, dir, status, id, origin); searching "${body}" as text`);
     }
     if (negate) {
       problems.push(`-${body}: only key:value terms can be excluded, not text`);
@@ -178,6 +183,7 @@ export const FILTER_HELP: Array<{ example: string; meaning: string }> = [
   { example: 'server:github', meaning: 'server name' },
   { example: 'session:9f1c', meaning: 'session id, or its start' },
   { example: 'id:3', meaning: 'JSON-RPC id; id:"3" for the string' },
+  { example: 'origin:replay', meaning: 'sent by a replay; origin:client for proxied traffic' },
   { example: 'duration>100', meaning: 'answer time in ms (also >=, <, <=; 2s)' },
   { example: 'size>10k', meaning: 'message size in bytes (k, m)' },
   { example: '-kind:notification', meaning: 'a leading - excludes' },

@@ -19,6 +19,8 @@ function row(partial: Partial<Row>): Row {
     httpStatus: 200,
     size: 100,
     isError: false,
+    origin: 'client',
+    replayOf: null,
     pair: null,
     ...partial,
   };
@@ -86,6 +88,21 @@ describe('compileQuery', () => {
     expect(q.predicate(row({ pair: { id: 2, kind: 'response', durationMs: 20, isError: false } }))).toBe(true);
     expect(q.predicate(row({ durationMs: null }))).toBe(false);
     expect(q.predicate(row({ durationMs: 20, size: 99 }))).toBe(false);
+  });
+
+  it('narrows on origin: the API reads origin=, the browser checks the row', () => {
+    const replay = compileQuery({}, 'origin:replay');
+    expect(replay.apiParams).toEqual({ origin: 'replay' });
+    expect(replay.clientOnly).toBe(false);
+    expect(replay.predicate(row({ origin: 'replay', replayOf: 3 }))).toBe(true);
+    expect(replay.predicate(row({}))).toBe(false);
+    const client = compileQuery({}, 'origin:Client');
+    expect(client.apiParams).toEqual({ origin: 'client' });
+    expect(client.predicate(row({}))).toBe(true);
+    const notReplay = compileQuery({}, '-origin:replay');
+    expect(notReplay.apiParams).toEqual({});
+    expect(notReplay.clientOnly).toBe(true);
+    expect(notReplay.predicate(row({ origin: 'replay' }))).toBe(false);
   });
 
   it('matches everything when empty, with equal keys for equal queries', () => {

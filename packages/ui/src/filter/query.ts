@@ -83,6 +83,8 @@ function fieldCheck(term: FieldTerm): Check {
       const wanted = jsonrpcIdText(value, term.quoted);
       return (row) => row.jsonrpcId !== null && JSON.stringify(row.jsonrpcId) === wanted;
     }
+    case 'origin':
+      return (row) => row.origin === lower;
   }
 }
 
@@ -122,6 +124,8 @@ function apiParamOf(term: FieldTerm): [string, string] | null {
       return null;
     case 'id':
       return ['jsonrpcId', term.quoted ? JSON.stringify(term.value) : term.value];
+    case 'origin':
+      return ['origin', lower];
     case 'session':
       return null;
   }

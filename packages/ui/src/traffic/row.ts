@@ -7,7 +7,22 @@ export type RowPair = Pick<PairSummary, 'id' | 'kind' | 'durationMs' | 'isError'
 /** The record's fields a column or a filter needs (no body), plus what the UI derives. */
 export type Row = Pick<
   MessageRecord,
-  'id' | 'timestamp' | 'server' | 'sessionId' | 'direction' | 'kind' | 'method' | 'jsonrpcId' | 'pairedId' | 'relatedId' | 'durationMs' | 'httpStatus' | 'size' | 'isError'
+  | 'id'
+  | 'timestamp'
+  | 'server'
+  | 'sessionId'
+  | 'direction'
+  | 'kind'
+  | 'method'
+  | 'jsonrpcId'
+  | 'pairedId'
+  | 'relatedId'
+  | 'durationMs'
+  | 'httpStatus'
+  | 'size'
+  | 'isError'
+  | 'origin'
+  | 'replayOf'
 > & {
   /** What a call is about: the tool of tools/call, the prompt of prompts/get, the URI of resources/read. */
   target: string | null;
@@ -70,6 +85,9 @@ export function toRow(record: MessageRecord & { pair?: PairSummary | null }, kno
     httpStatus: record.httpStatus,
     size: record.size,
     isError: record.isError,
+    // A gateway from before replay sends neither field: its rows are all proxied traffic.
+    origin: record.origin ?? 'client',
+    replayOf: record.replayOf ?? null,
     pair: pair === null ? null : { id: pair.id, kind: pair.kind, durationMs: pair.durationMs, isError: pair.isError },
   };
 }

@@ -27,6 +27,8 @@ function record(id: number, partial: Partial<MessageListItem> = {}): MessageList
     truncated: false,
     isError: false,
     redactions: [],
+    origin: 'client',
+    replayOf: null,
     bodyClipped: false,
     pair: null,
     ...partial,
