@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /** A modal confirmation on the native <dialog> (focus trap and Esc for free). */
 export function ConfirmDialog({ open, title, children, confirmLabel, danger, onConfirm, onCancel }: {
@@ -11,6 +11,8 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, onC
   onCancel(): void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Several dialogs can be on one page (clear, replay): each names itself by its own title.
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -18,8 +20,8 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, onC
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="dialog-title" onClose={onCancel} onCancel={onCancel}>
-      <h2 id="dialog-title">{title}</h2>
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onCancel} onCancel={onCancel}>
+      <h2 id={titleId}>{title}</h2>
       <div className="dialog-body">{children}</div>
       <div className="dialog-actions">
         <button type="button" onClick={onCancel}>
