@@ -28,6 +28,8 @@ export interface ParamsAnalysis {
   findings: Finding[];
   /** What could not be checked (no recorded schema for this tool). */
   notes: string[];
+  /** What the params were checked against, in words, or null. */
+  checked: string | null;
 }
 
 const SYNTAX_WORDS: Record<string, string> = {
@@ -82,7 +84,7 @@ function markerFindings(value: unknown, text: string, tree: Node | undefined): F
 
 export function analyzeParams(text: string, method: string, catalog: ServerCatalog | undefined): ParamsAnalysis {
   if (text.trim() === '') {
-    return { value: undefined, valid: false, findings: [{ kind: 'syntax', path: null, message: 'empty: type {} to send no params', range: null, line: 1 }], notes: [] };
+    return { value: undefined, valid: false, findings: [{ kind: 'syntax', path: null, message: 'empty: type {} to send no params', range: null, line: 1 }], notes: [], checked: null };
   }
   const errors: ParseError[] = [];
   const value: unknown = parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
@@ -92,7 +94,7 @@ export function analyzeParams(text: string, method: string, catalog: ServerCatal
       const code = printParseErrorCode(error.error);
       return { kind: 'syntax', path: null, message: `column ${column}: ${SYNTAX_WORDS[code] ?? code}`, range: { offset: error.offset, length: Math.max(1, error.length) }, line };
     });
-    return { value: undefined, valid: false, findings, notes: [] };
+    return { value: undefined, valid: false, findings, notes: [], checked: null };
   }
   const tree = jsonTree(text);
   const check = checkParams(method, value, catalog);
@@ -105,5 +107,5 @@ export function analyzeParams(text: string, method: string, catalog: ServerCatal
     return { kind: 'schema', path: problem.path, message: problem.message, range, line: range ? lineColumn(text, range.offset).line : null };
   });
   findings.push(...markerFindings(value, text, tree));
-  return { value, valid: true, findings, notes: check.notes };
+  return { value, valid: true, findings, notes: check.notes, checked: check.checked };
 }

@@ -66,7 +66,11 @@ describe('checkAgainstSchema', () => {
 
 describe('checkParams', () => {
   it('checks a tool call against the recorded inputSchema', () => {
-    expect(checkParams('tools/call', { name: 'weather', arguments: { city: 'Paris' } }, catalog)).toEqual({ problems: [], notes: [] });
+    expect(checkParams('tools/call', { name: 'weather', arguments: { city: 'Paris' } }, catalog)).toEqual({
+      problems: [],
+      notes: [],
+      checked: 'the recorded inputSchema of "weather"',
+    });
     expect(checkParams('tools/call', { name: 'weather' }, catalog).problems).toEqual([{ path: '$.arguments.city', message: 'is required' }]);
   });
 

@@ -17,6 +17,8 @@ export interface ParamsCheck {
   problems: FieldProblem[];
   /** What could not be checked, and why (no recorded schema). */
   notes: string[];
+  /** What the params were checked against, in words (`the recorded inputSchema of "echo"`), or null. */
+  checked: string | null;
 }
 
 /** Keywords whose failure only says "something beneath failed": the failures beneath say what. */
@@ -223,20 +225,24 @@ const isObject = (value: unknown): value is Record<string, unknown> => value !==
 export function checkParams(method: string, params: unknown, catalog: ServerCatalog | undefined): ParamsCheck {
   const problems: FieldProblem[] = [];
   const notes: string[] = [];
-  if (params === undefined) return { problems, notes };
-  if (!isObject(params)) return { problems: [{ path: '$', message: `params must be a JSON object (is ${typeName(params)})` }], notes };
+  let checked: string | null = null;
+  if (params === undefined) return { problems, notes, checked };
+  if (!isObject(params)) return { problems: [{ path: '$', message: `params must be a JSON object (is ${typeName(params)})` }], notes, checked };
   if (method === 'tools/call' || method === 'prompts/get') {
     if (typeof params.name !== 'string') problems.push({ path: '$.name', message: `must be a string: the name of the ${method === 'tools/call' ? 'tool' : 'prompt'}` });
     if (params.arguments !== undefined && !isObject(params.arguments)) {
       problems.push({ path: '$.arguments', message: `must be an object (is ${typeName(params.arguments)})` });
-      return { problems, notes };
+      return { problems, notes, checked };
     }
   }
   if (method === 'tools/call' && typeof params.name === 'string') {
     const tool = findTool(catalog, params.name);
     if (!tool) notes.push(`No recorded tools/list names a tool "${params.name}", so its arguments are not checked.`);
     else if (tool.inputSchema === undefined) notes.push(`The recorded tool "${tool.name}" has no inputSchema, so its arguments are not checked.`);
-    else problems.push(...checkAgainstSchema((params.arguments ?? {}) as Json, tool.inputSchema, ['arguments']));
+    else {
+      problems.push(...checkAgainstSchema((params.arguments ?? {}) as Json, tool.inputSchema, ['arguments']));
+      checked = `the recorded inputSchema of "${tool.name}"`;
+    }
   }
   if (method === 'prompts/get' && typeof params.name === 'string') {
     const prompt = findPrompt(catalog, params.name);
@@ -244,6 +250,7 @@ export function checkParams(method: string, params: unknown, catalog: ServerCata
     if (!prompt) {
       notes.push(`No recorded prompts/list names a prompt "${params.name}", so its arguments are not checked.`);
     } else {
+      checked = `the recorded argument list of "${prompt.name}"`;
       const declared = prompt.arguments ?? [];
       for (const argument of declared) {
         if (argument.required && !(argument.name in given)) problems.push({ path: formatPath(['arguments', argument.name]), message: 'is required' });
@@ -261,5 +268,5 @@ export function checkParams(method: string, params: unknown, catalog: ServerCata
   if ((method === 'resources/read' || method === 'resources/subscribe') && typeof params.uri !== 'string') {
     problems.push({ path: '$.uri', message: 'must be a string: the URI of the resource' });
   }
-  return { problems, notes };
+  return { problems, notes, checked };
 }
