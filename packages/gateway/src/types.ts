@@ -130,6 +130,17 @@ export interface GatewayHealth {
   status: 'ok' | 'degraded';
   version: string;
   storage: { ok: boolean; error: string | null; pendingWrites: number; droppedWrites: number };
+  otel: OtelHealth;
+}
+
+/** OpenTelemetry export (`"otel"` in mcp.json, OTEL_* variables): spans sent, dropped (queue full) and failed (refused or unreachable collector) since start. */
+export interface OtelHealth {
+  enabled: boolean;
+  exported: number;
+  dropped: number;
+  failed: number;
+  /** Why the last export failed, or why export is off when a setting cannot work; null when neither. */
+  lastError: string | null;
 }
 
 /** Error body of every `/api` failure. */

@@ -5,6 +5,7 @@ import type { LiveRegistry } from '../registry/registry.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { MessageQueries } from '../store/message-queries.js';
 import type { Writer } from '../store/writer.js';
+import type { OtelHealth } from '../types.js';
 import type { UpstreamHealth } from './upstream-health.js';
 import type { Replayer } from '../replay/replayer.js';
 
@@ -23,6 +24,8 @@ export interface ApiDeps {
   replayer?: Replayer;
   /** Whether a stdio server has a process running; without it, stdio health reports not-running. */
   processState?: (server: string) => 'running' | 'not-running';
+  /** OpenTelemetry export counts for /api/health; without it, export shows as off. */
+  otelHealth?: () => OtelHealth;
   /** Tuning, for tests: events one stream may buffer, keep-alive interval, upstream health timings. */
   tuning?: { eventBuffer?: number; keepAliveMs?: number; healthTimeoutMs?: number; healthMaxAgeMs?: number };
 }

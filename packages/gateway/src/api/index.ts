@@ -4,7 +4,7 @@ import { MessageQueries } from '../store/message-queries.js';
 import type { MessageRow } from '../store/rows.js';
 import type { ClearEvent } from '../types.js';
 import type { ApiContext, ApiDeps } from './context.js';
-import { apiRoutes } from './routes.js';
+import { apiRoutes, gatewayHealth } from './routes.js';
 import { UpstreamHealth } from './upstream-health.js';
 
 export type { ApiDeps } from './context.js';
@@ -30,7 +30,7 @@ export function createApi(deps: ApiDeps): Api {
     onChange: (server) => feed.publish({ type: 'health', data: { scope: 'server', health: server } }),
   });
   const stopWatchingStorage = deps.writer.onHealthChange((storage) =>
-    feed.publish({ type: 'health', data: { scope: 'storage', health: { status: storage.ok ? 'ok' : 'degraded', version: deps.version, storage } } }),
+    feed.publish({ type: 'health', data: { scope: 'storage', health: gatewayHealth(deps, storage) } }),
   );
   const ctx: ApiContext = { deps, queries: new MessageQueries(deps.sqlite), feed, health };
   return {

@@ -17,6 +17,7 @@ export const gatewayHealthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   version: z.string(),
   storage: z.object({ ok: z.boolean(), error: z.string().nullable(), pendingWrites: z.number(), droppedWrites: z.number() }),
+  otel: z.object({ enabled: z.boolean(), exported: z.number(), dropped: z.number(), failed: z.number(), lastError: z.string().nullable() }),
 });
 
 export const serverViewSchema = z.object({

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
+import type { WriterHealth } from '../store/writer.js';
 import type { GatewayHealth } from '../types.js';
+import type { ApiDeps } from './context.js';
 import type { ApiContext } from './context.js';
 import { auditRoutes } from './audit.js';
 import { errorHandler } from './errors.js';
@@ -18,13 +20,17 @@ import { statsRoutes } from './stats.js';
 
 export { apiError } from './errors.js';
 
+const OTEL_OFF = { enabled: false, exported: 0, dropped: 0, failed: 0, lastError: null };
+
+/** GET /api/health, and the `health` event sent when storage fails or recovers. */
+export function gatewayHealth(deps: ApiDeps, storage: WriterHealth = deps.writer.health()): GatewayHealth {
+  return { status: storage.ok ? 'ok' : 'degraded', version: deps.version, storage, otel: deps.otelHealth?.() ?? OTEL_OFF };
+}
+
 /** Every endpoint, in the order the OpenAPI document lists them. */
 export function allRoutes(ctx: ApiContext): RouteSpec[] {
-  const { writer, version } = ctx.deps;
-  const health = (): GatewayHealth => {
-    const storage = writer.health();
-    return { status: storage.ok ? 'ok' : 'degraded', version, storage };
-  };
+  const { version } = ctx.deps;
+  const health = (): GatewayHealth => gatewayHealth(ctx.deps);
   const routes: RouteSpec[] = [
     ...metaRoutes(health, () => routes, version),
     ...serverRoutes(ctx),
