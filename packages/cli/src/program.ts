@@ -20,6 +20,8 @@ import type { ClearLogsOptions, ExportLogsOptions } from './commands/logs.js';
 import type { TailLogsOptions } from './commands/tail.js';
 import type { AddServerOptions, ListServersOptions } from './commands/server.js';
 import type { StartOptions } from './commands/start.js';
+import type { ImportClientOptions } from './commands/client-import.js';
+import type { RestoreOptions } from './commands/restore.js';
 import type { ReplayOptions, VerifyOptions } from './commands/replay.js';
 
 export interface ProgramContext {
@@ -52,6 +54,7 @@ export function buildProgram(context: ProgramContext): Command {
   addLogsCommands(program);
   addAuditCommand(program);
   addReplayCommands(program);
+  addClientCommands(program);
   program.addHelpText('after', '\nWith no command, mcp-gateway runs `start`.');
 
   installErrorOutput(program);
@@ -256,6 +259,51 @@ function addAuditCommand(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const { showAudit } = await import('./commands/audit.js');
       await showAudit(command.optsWithGlobals<AuditOptions>());
+    });
+}
+
+const CLIENTS = 'claude-desktop, claude-code, cursor, vscode, windsurf, zed, codex, gemini';
+
+function addClientCommands(program: Command): void {
+  program
+    .command('import')
+    .description("register the MCP servers of a client's config (dry run unless --apply), and with --rewrite point the client at the gateway")
+    .argument('<client>', CLIENTS)
+    .option('--apply', 'register the servers in <home>/mcp.json (without it, only show what would happen)')
+    .option('--rewrite', "also rewrite the client's file so each imported server goes through the gateway (needs --apply; the original is backed up)")
+    .option('--force', 'replace servers of the same name that are already registered')
+    .option('--project <dir>', 'read project-scope files from this folder (default: the current folder)')
+    .option('--file <path>', "read this file instead of the client's usual ones")
+    .addOption(portOption('gateway port for the proxy URLs, when no gateway is running'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  mcp-gateway import cursor                     # what would be imported, nothing changed',
+        '  mcp-gateway import cursor --apply --rewrite   # register, and point Cursor at the gateway',
+        '  mcp-gateway import claude-desktop --apply --rewrite',
+        '  mcp-gateway restore cursor                    # put the original file back',
+        '',
+        'Clients that speak HTTP get the proxy URL; Claude Desktop, which only launches commands, gets',
+        '`mcp-gateway connect <name>`. Headers and env move into mcp.json (0600); everything else in the',
+        "client's file stays byte for byte. User-scope files are always read; project files from --project.",
+      ].join('\n'),
+    )
+    .action(async (client: string, _options: unknown, command: Command) => {
+      const { importClient } = await import('./commands/client-import.js');
+      await importClient({ ...command.optsWithGlobals<Omit<ImportClientOptions, 'client'>>(), client });
+    });
+
+  program
+    .command('restore')
+    .description("put back a client's files as they were before `import --rewrite` (from <home>/backups)")
+    .argument('[client]', CLIENTS)
+    .option('--all', 'restore every client that was rewritten')
+    .option('--force', 'restore even a file that changed since the rewrite (its current content is backed up first)')
+    .action(async (client: string | undefined, _options: unknown, command: Command) => {
+      const { restoreClient } = await import('./commands/restore.js');
+      await restoreClient({ ...command.optsWithGlobals<Omit<RestoreOptions, 'client'>>(), client });
     });
 }
 

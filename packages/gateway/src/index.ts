@@ -3,6 +3,7 @@ export { startGateway, GatewayStartError, type RunningGateway, type StartOptions
 export { resolveHome, ensurePrivateHome, homePaths, type HomePaths } from './home/home.js';
 export { findRunningGateway, processAlive, type RunningInfo, type RuntimeInfo } from './home/runtime.js';
 export { readRegistry, RegistryError } from './registry/file.js';
+export { writeAtomic, type AtomicWriteOptions } from './fs/atomic.js';
 export { putServer, deleteServer, validateEntry, resolveServers, RegistryInputError, type ResolvedServer } from './registry/registry.js';
 export { SERVER_NAME_PATTERN, transportOf, type ServerEntry } from './registry/schema.js';
 export { openDatabase } from './store/db.js';

@@ -1,8 +1,12 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
-  /** The new file's mode; 0600 unless told, since most of what the gateway writes is private. */
+  /**
+   * The new file's mode, exactly (the umask does not narrow it): a client's
+   * config rewritten keeps its own permissions. 0600 unless told, under the
+   * umask, since most of what the gateway writes is private.
+   */
   mode?: number;
 }
 
@@ -15,6 +19,7 @@ export function writeAtomic(file: string, content: string | Uint8Array, options:
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(temp, 'wx', options.mode ?? 0o600);
   try {
+    if (options.mode !== undefined) fchmodSync(fd, options.mode);
     if (typeof content === 'string') writeSync(fd, content);
     else writeSync(fd, content);
     fsyncSync(fd);
