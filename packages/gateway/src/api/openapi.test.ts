@@ -34,7 +34,7 @@ describe('GET /api/openapi.json', () => {
       'get /api/servers', 'post /api/servers', 'get /api/servers/{name}', 'put /api/servers/{name}', 'delete /api/servers/{name}',
       'get /api/servers/{name}/health', 'get /api/messages', 'delete /api/messages', 'get /api/messages/{id}', 'get /api/sessions',
       'get /api/sessions/{id}', 'get /api/stats', 'get /api/events', 'get /api/export', 'post /api/import', 'get /api/openapi.json', 'get /api/health',
-      'get /api/audit',
+      'get /api/audit', 'post /api/messages/{id}/replay', 'post /api/sessions/{id}/verify', 'get /api/servers/{name}/catalog', 'post /api/servers/{name}/requests',
     ]) {
       expect(documented).toContain(route);
     }
@@ -43,7 +43,7 @@ describe('GET /api/openapi.json', () => {
   it('describes each parameter and links responses to component schemas that exist', () => {
     const list = doc.paths['/api/messages']?.get as Operation;
     const names = list.parameters?.map((p) => p.name);
-    expect(names).toEqual(['server', 'session', 'method', 'direction', 'kind', 'errors', 'status', 'minDurationMs', 'since', 'until', 'jsonrpcId', 'q', 'before', 'after', 'limit', 'order', 'maxBody']);
+    expect(names).toEqual(['server', 'session', 'method', 'direction', 'kind', 'errors', 'status', 'minDurationMs', 'since', 'until', 'jsonrpcId', 'q', 'origin', 'before', 'after', 'limit', 'order', 'maxBody']);
     const limit = list.parameters?.find((p) => p.name === 'limit');
     expect(limit).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000 } });
     expect(list.parameters?.find((p) => p.name === 'kind')?.schema.enum).toEqual(['request', 'response', 'notification', 'error', 'invalid']);
