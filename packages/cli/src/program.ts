@@ -22,6 +22,7 @@ import type { AddServerOptions, ListServersOptions } from './commands/server.js'
 import type { StartOptions } from './commands/start.js';
 import type { ImportClientOptions } from './commands/client-import.js';
 import type { RestoreOptions } from './commands/restore.js';
+import type { ConnectOptions } from './commands/connect.js';
 import type { ReplayOptions, VerifyOptions } from './commands/replay.js';
 
 export interface ProgramContext {
@@ -55,6 +56,7 @@ export function buildProgram(context: ProgramContext): Command {
   addAuditCommand(program);
   addReplayCommands(program);
   addClientCommands(program);
+  addBridgeCommands(program);
   program.addHelpText('after', '\nWith no command, mcp-gateway runs `start`.');
 
   installErrorOutput(program);
@@ -304,6 +306,38 @@ function addClientCommands(program: Command): void {
     .action(async (client: string | undefined, _options: unknown, command: Command) => {
       const { restoreClient } = await import('./commands/restore.js');
       await restoreClient({ ...command.optsWithGlobals<Omit<RestoreOptions, 'client'>>(), client });
+    });
+}
+
+function addBridgeCommands(program: Command): void {
+  program
+    .command('connect')
+    .description("bridge stdio to a server through the gateway: JSON-RPC lines on stdin go to /s/<name>/mcp, its messages come back on stdout (for clients that only launch commands)")
+    .argument('<name>', 'registered server name')
+    .addOption(portOption("port of the gateway to start when none runs for the home (a running gateway's own port wins)"))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Diagnostics go to stderr only. When no gateway runs for the home, connect starts one in the',
+        'background on the same home (log: <home>/gateway.log); it keeps running after connect ends.',
+        'Stop it with: mcp-gateway stop',
+        '',
+        'In a client config: { "command": "mcp-gateway", "args": ["connect", "files"] }',
+        '(mcp-gateway import claude-desktop --apply --rewrite writes such entries, with absolute paths)',
+      ].join('\n'),
+    )
+    .action(async (name: string, _options: unknown, command: Command) => {
+      const { runConnect } = await import('./commands/connect.js');
+      await runConnect({ ...command.optsWithGlobals<Omit<ConnectOptions, 'name'>>(), name });
+    });
+
+  program
+    .command('stop')
+    .description('stop the gateway running for the home (started by start, connect or demo); it drains in-flight requests first')
+    .action(async (_options: unknown, command: Command) => {
+      const { stopGateway } = await import('./commands/stop.js');
+      await stopGateway(command.optsWithGlobals<GlobalOptions>());
     });
 }
 
