@@ -23,6 +23,7 @@ import { AuditLog } from './store/audit-log.js';
 import { openDatabase } from './store/db.js';
 import { RetentionPruner } from './store/retention.js';
 import { Writer } from './store/writer.js';
+import { AlertService } from './alerts/service.js';
 import { VERSION } from './version.js';
 
 export interface StartOptions {
@@ -98,7 +99,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   }
   // The API is created below; the writer only calls publish after a flush.
   let api: Api | null = null;
-  const writer = new Writer({ sqlite, workerFile: paths.database, onError: (message) => log(message), onFlushed: (rows) => api?.publish(rows) });
+  // The drift and poisoning analyzer sits beside the pipeline: it gets each committed batch after the API has published it.
+  let alerts: AlertService | null = null;
+  const writer = new Writer({
+    sqlite,
+    workerFile: paths.database,
+    onError: (message) => log(message),
+    onFlushed: (rows) => {
+      api?.publish(rows);
+      alerts?.consume(rows);
+    },
+    onCommitted: (ops) => alerts?.committed(ops),
+  });
   try {
     await writer.ready();
   } catch (error) {
@@ -108,6 +120,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     throw new GatewayStartError(`Cannot start the storage writer for ${paths.database}: ${(error as Error).message}.`);
   }
   const audit = new AuditLog({ sink: writer, registry });
+  alerts = new AlertService({
+    file: paths.database,
+    writer,
+    servers: { names: () => registry.names(), onChange: (listener) => registry.onChange(listener) },
+    publish: (alert) => api?.alert(alert),
+    log,
+  });
   const refusals = new RefusalCounter({
     report: (kind, reason, count, repeated) => {
       log(refusalLine(kind, reason, count, repeated));
@@ -139,7 +158,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     version: VERSION,
   });
 
-  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer });
+  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer, alerts });
   const app = createApp({
     // The bound address is always allowed, so 127.0.0.2 (say) can reach itself; the guard knows the usual loopback names.
     access: {
@@ -160,6 +179,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     server = await listen(app, host, boundPort);
   } catch (error) {
     api.close();
+    await alerts.close();
     await writer.close();
     sqlite.close();
     registry.close();
@@ -203,6 +223,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       // Counted refusals and the last changes go out with the writer's final flush.
       refusals.close();
       audit.close();
+      // What the analyzer still has goes out with the writer's final flush.
+      await alerts?.close();
       await writer.close();
       sqlite.close();
       registry.close();

@@ -26,6 +26,8 @@ export interface ApiDeps {
   processState?: (server: string) => 'running' | 'not-running';
   /** OpenTelemetry export counts for /api/health; without it, export shows as off. */
   otelHealth?: () => OtelHealth;
+  /** The drift and poisoning analyzer (alerts/): alert and baseline endpoints wait for it to catch up; without it they read what is stored. */
+  alerts?: { settled(): Promise<void>; baselinesChanged(server: string): void };
   /** Tuning, for tests: events one stream may buffer, keep-alive interval, upstream health timings. */
   tuning?: { eventBuffer?: number; keepAliveMs?: number; healthTimeoutMs?: number; healthMaxAgeMs?: number };
 }

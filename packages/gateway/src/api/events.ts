@@ -3,6 +3,7 @@
 //   event: message   id: <message id>   data: MessageRecord (+ bodyClipped)
 //   event: health    (no id)            data: HealthEvent
 //   event: clear     (no id)            data: ClearEvent
+//   event: alert     (no id)            data: Alert (raised, or seen again)
 //
 // Resume: with Last-Event-ID (or ?after=) the stream first replays every
 // stored message after that id, then goes live, with no gap and no duplicate:
@@ -47,6 +48,7 @@ async function* eventLines(ctx: ApiContext, options: StreamOptions, onSubscribe:
     if (options.server === undefined) return true;
     if (event.type === 'message') return event.data.server === options.server;
     if (event.type === 'clear') return event.data.server === null || event.data.server === options.server;
+    if (event.type === 'alert') return event.data.server === options.server;
     return true;
   };
   const subscribe = (): Subscription => {
@@ -116,7 +118,8 @@ export function eventRoutes(ctx: ApiContext): RouteSpec[] {
       summary: 'Live server-sent events: new messages, health changes, clears; resumable with Last-Event-ID',
       description:
         'Events: `message` (id: the message id; data: the message, body cut to maxBody), `health` (data: {scope: "storage"|"server", health}), ' +
-        '`clear` (data: {server, before, removed}: drop messages of that server, or of all servers when null, with ids below `before`). ' +
+        '`clear` (data: {server, before, removed}: drop messages of that server, or of all servers when null, with ids below `before`), ' +
+        '`alert` (data: an Alert as GET /api/alerts lists it, when it is raised or seen again). ' +
         'A response message carries pairedId: it answers the request with that id, which is now paired with it. ' +
         'Reconnect with Last-Event-ID (EventSource does it) or ?after=<id> to get everything after that id exactly once. ' +
         'A client that reads too slowly is disconnected and resumes the same way. Comments (": keep-alive") come every 15 s.',

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { Feed } from '../publish/feed.js';
 import { MessageQueries } from '../store/message-queries.js';
 import type { MessageRow } from '../store/rows.js';
-import type { ClearEvent } from '../types.js';
+import type { Alert, ClearEvent } from '../types.js';
 import type { ApiContext, ApiDeps } from './context.js';
 import { apiRoutes, gatewayHealth } from './routes.js';
 import { UpstreamHealth } from './upstream-health.js';
@@ -16,6 +16,8 @@ export interface Api {
   publish(rows: MessageRow[]): void;
   /** Messages were deleted outside the API (retention pruning): tells open event streams with a `clear` event. */
   cleared(event: ClearEvent): void;
+  /** An alert is on disk (raised or seen again): tells open event streams with an `alert` event. */
+  alert(alert: Alert): void;
   /** Ends open event streams (so shutdown is not held up) and aborts health checks. */
   close(): void;
 }
@@ -37,6 +39,7 @@ export function createApi(deps: ApiDeps): Api {
     routes: apiRoutes(ctx),
     publish: (rows) => feed.publishMessages(rows),
     cleared: (event) => feed.publish({ type: 'clear', data: event }),
+    alert: (alert) => feed.publish({ type: 'alert', data: alert }),
     close: () => {
       stopWatchingStorage();
       health.close();

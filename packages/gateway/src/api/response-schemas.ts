@@ -2,6 +2,7 @@
 // check real responses against the document. The compile-time checks at the
 // bottom keep them equal to the public types in types.ts.
 import { z } from 'zod';
+import { alertSchemas } from './alert-schemas.js';
 import { AUDIT_EVENTS, type AuditPage } from '../store/audit.js';
 import type * as T from '../types.js';
 
@@ -242,6 +243,7 @@ export const namedSchemas: Record<string, z.ZodType> = {
   AuditRecord: auditRecordSchema,
   AuditPage: auditPageSchema,
   Har: harSchema,
+  ...alertSchemas,
   DiffEntry: diffEntrySchema,
   ReplayResult: replayResultSchema,
   VerifyReport: verifyReportSchema,

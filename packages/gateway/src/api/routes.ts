@@ -3,6 +3,7 @@ import type { WriterHealth } from '../store/writer.js';
 import type { GatewayHealth } from '../types.js';
 import type { ApiDeps } from './context.js';
 import type { ApiContext } from './context.js';
+import { alertRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
 import { errorHandler } from './errors.js';
 import { eventRoutes } from './events.js';
@@ -43,6 +44,7 @@ export function allRoutes(ctx: ApiContext): RouteSpec[] {
     ...exportRoutes(ctx),
     ...importRoutes(ctx),
     ...auditRoutes(ctx),
+    ...alertRoutes(ctx),
   ];
   return routes;
 }

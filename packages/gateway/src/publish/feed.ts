@@ -1,10 +1,12 @@
-import type { ClearEvent, HealthEvent, MessageRecord } from '../types.js';
+import type { Alert, ClearEvent, HealthEvent, MessageRecord } from '../types.js';
 
 /** What the live feed carries. Only message events have ids (the message id); the others are state changes. */
 export type FeedEvent =
   | { type: 'message'; id: number; data: MessageRecord }
   | { type: 'health'; data: HealthEvent }
-  | { type: 'clear'; data: ClearEvent };
+  | { type: 'clear'; data: ClearEvent }
+  /** An alert raised or seen again (alerts/), once it is on disk. */
+  | { type: 'alert'; data: Alert };
 
 export interface FeedOptions {
   /** Events one subscriber may have waiting; past this it is cut off (it resumes from its last id). */

@@ -16,6 +16,7 @@ export const AUDIT_EVENTS = [
   'request.refused',
   'message.replayed',
   'session.verified',
+  'baseline.accepted',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];

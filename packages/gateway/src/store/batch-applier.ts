@@ -197,12 +197,15 @@ export class WorkerApplier implements BatchApplier {
   }
 }
 
-/** The worker's script: the built .js next to this module, or, running from the TypeScript sources (tests), a loader that registers tsx first. */
-function workerEntry(): { script: URL | string; eval: boolean } {
-  const built = new URL('./writer-worker.js', import.meta.url);
+/**
+ * A worker thread's script: the built .js module `built`, or, running from the
+ * TypeScript sources (tests), a loader that registers tsx first and imports
+ * the .ts beside it. Also used by the analyzer's thread (alerts/).
+ */
+export function workerEntry(built: URL = new URL('./writer-worker.js', import.meta.url)): { script: URL | string; eval: boolean } {
   if (existsSync(fileURLToPath(built))) return { script: built, eval: false };
   // require.resolve finds the CommonJS entry of tsx/esm/api; the ES module one sits beside it.
   const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href;
-  const source = new URL('./writer-worker.ts', import.meta.url).href;
+  const source = built.href.replace(/\.js$/, '.ts');
   return { script: `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); })`, eval: true };
 }

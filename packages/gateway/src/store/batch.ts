@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
+import { prepareAlertWrites } from './alerts.js';
 import { prepareAuditInsert } from './audit.js';
 import { BatchRows } from './batch-rows.js';
+import { prepareDefinitionWrites } from './definitions.js';
 import { prepareDerivedWrites } from './derived.js';
 import type { ExchangeRow, ExchangeUpdate, MessageRow, WriteOp } from './rows.js';
 
@@ -37,6 +39,8 @@ export function prepareBatch(sqlite: Database.Database): BatchStatements {
   const derived = prepareDerivedWrites(sqlite);
   const insertStderr = sqlite.prepare('INSERT INTO stderr_lines (timestamp, server, session_id, line) VALUES (?, ?, ?, ?)');
   const insertAudit = prepareAuditInsert(sqlite);
+  const definitions = prepareDefinitionWrites(sqlite);
+  const writeAlert = prepareAlertWrites(sqlite);
   const setPair = sqlite.prepare('UPDATE messages SET paired_id = ? WHERE id = ?');
   const setStatus = sqlite.prepare('UPDATE messages SET http_status = ? WHERE id = ?');
   // Only when a session is assigned: UPDATE OF session_id fires the trigger that adds the message to it (0007).
@@ -104,6 +108,21 @@ export function prepareBatch(sqlite: Database.Database): BatchStatements {
         }
         case 'audit':
           insertAudit(op.entry);
+          break;
+        case 'definition-set':
+          definitions.set(op.row);
+          break;
+        case 'definition-snapshot':
+          definitions.snapshot(op.row);
+          break;
+        case 'baseline':
+          definitions.baseline(op.row);
+          break;
+        case 'alert':
+          writeAlert(op.write);
+          break;
+        case 'analysis-mark':
+          definitions.mark(op.messageId);
           break;
       }
     }

@@ -1,4 +1,6 @@
+import type { AlertWrite } from './alerts.js';
 import type { AuditEntry } from './audit.js';
+import type { BaselineRow, DefinitionSetRow, DefinitionSnapshotRow } from './definitions.js';
 import type { Direction, ExchangeRecord, JsonRpcId, MessageKind, MessageOrigin, MessageRecord, StreamKind } from '../types.js';
 
 /** A message as the writer inserts it: exactly what the API returns. */
@@ -18,7 +20,13 @@ export type WriteOp =
   | { op: 'exchange'; row: ExchangeRow }
   | { op: 'exchange-update'; id: number; update: ExchangeUpdate }
   /** An administrative event (store/audit.ts): queued like the traffic, so recording one never waits on the disk. */
-  | { op: 'audit'; entry: AuditEntry };
+  | { op: 'audit'; entry: AuditEntry }
+  /** What the analyzer (alerts/) found, queued like the traffic: definitions, baselines, alerts, and how far it got. */
+  | { op: 'definition-set'; row: DefinitionSetRow }
+  | { op: 'definition-snapshot'; row: DefinitionSnapshotRow }
+  | { op: 'baseline'; row: BaselineRow }
+  | { op: 'alert'; write: AlertWrite }
+  | { op: 'analysis-mark'; messageId: number };
 
 /** The raw shape of a `messages` row as better-sqlite3 returns it. */
 export interface MessageDbRow {

@@ -18,6 +18,8 @@ export interface WriterOptions {
   onError?: (message: string) => void;
   /** Called after each committed batch with the messages it wrote, in id order. */
   onFlushed?: (rows: MessageRow[]) => void;
+  /** Called after each committed batch with all its ops (what else than messages is now on disk). */
+  onCommitted?: (ops: readonly WriteOp[]) => void;
 }
 
 export interface WriterHealth {
@@ -203,6 +205,7 @@ export class Writer {
     }
     const rows = rowsAsWritten(batch.ops);
     if (rows.length > 0) this.options.onFlushed?.(rows);
+    this.options.onCommitted?.(batch.ops);
     this.release(this.settled);
     if (this.queue.length === 0) return;
     if (this.due || this.waiters.length > 0 || this.queue.length >= this.options.flushBatchSize) this.send();

@@ -1,0 +1,23 @@
+// Messages between the AlertService (main thread) and the analyzer's thread (worker.ts).
+import type { AnalysisRow } from '../store/definitions.js';
+import type { WriteOp } from '../store/rows.js';
+
+export interface AnalyzerWorkerData {
+  /** logs.db: the thread opens it read-only (what it writes goes back as ops for the batch writer). */
+  file: string;
+  /** The registered server names, for the shadowing rule. */
+  servers: string[];
+}
+
+export type ToAnalyzer =
+  | { type: 'rows'; rows: AnalysisRow[] }
+  | { type: 'servers'; names: string[] }
+  /** Someone accepted new baselines for this server: read them again. */
+  | { type: 'baselines'; server: string }
+  /** Answer `synced` once everything sent before is analyzed and its ops sent back. */
+  | { type: 'sync'; id: number };
+
+export type FromAnalyzer =
+  | { type: 'ops'; ops: WriteOp[] }
+  | { type: 'synced'; id: number }
+  | { type: 'error'; message: string };
