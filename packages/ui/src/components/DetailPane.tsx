@@ -1,7 +1,7 @@
 // The selected message: its body, its pair, the progress of a request, the
 // HTTP exchange, and copy actions.
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ExchangeRecord, MessageDetail, MessageRecord } from '@mcp-gateway/gateway/types';
 import { api } from '../api/endpoints.js';
 import { curlCommand } from '../format/curl.js';
@@ -9,8 +9,22 @@ import { bytes, clockTime, dateTime, duration } from '../format/format.js';
 import { targetOf } from '../traffic/row.js';
 import { CopyButton } from './CopyButton.js';
 import { MessageView } from './MessageView.js';
+import { ReplayBadge } from './ReplayBadge.js';
 
-type Tab = 'message' | 'pair' | 'progress' | 'http';
+type Tab = 'message' | 'pair' | 'progress' | 'http' | 'addon';
+
+/**
+ * What a feature adds to the pane (replay): buttons beside the copy actions
+ * and a tab of its own. The page composes it in, so the pane imports no feature.
+ */
+export interface DetailAddon {
+  /** Buttons for this message, or null; `show()` opens the addon's tab. */
+  actions(detail: MessageDetail, show: () => void): ReactNode;
+  /** The tab's label, or null while the addon has nothing to show for this message. */
+  tab(detail: MessageDetail): string | null;
+  /** The tab's content; kept mounted while the tab exists, so switching tabs keeps its state. */
+  panel(detail: MessageDetail): ReactNode;
+}
 
 function title(message: MessageRecord): string {
   const target = targetOf(message.method, message.body);
@@ -137,7 +151,7 @@ function Http({ exchange }: { exchange: ExchangeRecord | null }) {
   );
 }
 
-export function DetailPane({ id, pending, onClose, onSelect }: { id: number; pending: boolean; onClose(): void; onSelect(id: number): void }) {
+export function DetailPane({ id, pending, onClose, onSelect, addon }: { id: number; pending: boolean; onClose(): void; onSelect(id: number): void; addon?: DetailAddon }) {
   const [tab, setTab] = useState<Tab>('message');
   const query = useQuery({
     queryKey: ['message', id],
@@ -148,11 +162,13 @@ export function DetailPane({ id, pending, onClose, onSelect }: { id: number; pen
   const detail = query.data;
   const message = detail?.message;
   const isRequest = message?.kind === 'request';
+  const addonTab = detail && addon ? addon.tab(detail) : null;
   const tabs: Array<[Tab, string]> = [
     ['message', 'Message'],
     ['pair', isRequest ? 'Response' : 'Request'],
     ...(isRequest ? ([['progress', `Progress (${detail?.related.length ?? 0})`]] as Array<[Tab, string]>) : []),
     ['http', 'HTTP'],
+    ...(addonTab !== null ? ([['addon', addonTab]] as Array<[Tab, string]>) : []),
   ];
   const current = tabs.some(([key]) => key === tab) ? tab : 'message';
 
@@ -165,6 +181,7 @@ export function DetailPane({ id, pending, onClose, onSelect }: { id: number; pen
               <span className={`kind kind-badge-${message.kind}`}>{message.kind}</span>
               <h2>{title(message)}</h2>
               {message.isError && <span className="pill pill-error">error</span>}
+              {message.origin === 'replay' && <ReplayBadge long replayOf={message.replayOf ?? (detail?.pair?.replayOf ?? null)} onOpen={onSelect} />}
             </>
           ) : (
             <h2>Message {id}</h2>
@@ -188,6 +205,7 @@ export function DetailPane({ id, pending, onClose, onSelect }: { id: number; pen
           <div className="detail-actions">
             <CopyButton label="Copy JSON" text={detail.message.body} />
             <Curl detail={detail} />
+            {addon?.actions(detail, () => setTab('addon'))}
           </div>
         )}
         <div className="tabs" role="tablist" aria-label="Message parts">
@@ -219,6 +237,7 @@ export function DetailPane({ id, pending, onClose, onSelect }: { id: number; pen
           ))}
         {detail && current === 'progress' && message && <Progress related={detail.related} request={message} />}
         {detail && current === 'http' && <Http exchange={detail.exchange} />}
+        {detail && addon && addonTab !== null && <div hidden={current !== 'addon'}>{addon.panel(detail)}</div>}
       </div>
     </aside>
   );

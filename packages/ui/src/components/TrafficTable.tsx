@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type UIEvent } from 'react';
 import { clockTime, bytes, duration, shortSession } from '../format/format.js';
 import { rowDuration, rowFailed, rowPending, type Row } from '../traffic/row.js';
+import { ReplayBadge } from './ReplayBadge.js';
 
 export const ROW_HEIGHT = 26;
 const OVERSCAN = 8;
@@ -109,6 +110,8 @@ function TrafficRow({ row, index, selected, paired, isPair, folded, onOpen }: {
       </div>
       <div role="gridcell" className="c-kind"><span className={`kind kind-badge-${row.kind}`}>{kindLabel}</span></div>
       <div role="gridcell" className="c-method" title={row.target ? `${row.method ?? ''} ${row.target}` : (row.method ?? '')}>
+        {/* First, floated right: a long method is cut before it, not it. */}
+        {row.origin === 'replay' && <ReplayBadge replayOf={row.replayOf} onOpen={onOpen} />}
         {row.method ?? <span className="muted">—</span>}
         {row.target !== null && <span className="target">{row.target}</span>}
         {isPair && <span className="pair-mark">pair</span>}
