@@ -8,6 +8,7 @@ import { SessionPage } from './pages/SessionPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { StatsPage } from './pages/StatsPage.js';
 import { TrafficPage } from './pages/TrafficPage.js';
+import { ComposePage } from './replay/ComposePage.js';
 import { Link, useLocation } from './router/router.js';
 import { useTheme, type ThemeChoice } from './hooks/theme.js';
 
@@ -47,6 +48,7 @@ function Page({ path }: { path: string }) {
   const session = /^\/sessions\/([^/]+)\/(.+)$/.exec(path);
   if (session) return <SessionPage server={decodeURIComponent(session[1] ?? '')} id={decodeURIComponent(session[2] ?? '')} />;
   if (path === '/stats') return <StatsPage />;
+  if (path === '/compose') return <ComposePage />;
   return (
     <main className="page narrow">
       <div className="empty-panel">
@@ -86,6 +88,7 @@ export function App() {
 
   const section = path === '/traffic' ? '/' : `/${path.split('/')[1] ?? ''}`;
   useEffect(() => {
+    if (section === '/compose') return; // the composer names its own page
     const label = NAV.find(([to]) => to === section)?.[1] ?? 'MCP Gateway';
     document.title = `${label} · mcp-gateway`;
   }, [section]);

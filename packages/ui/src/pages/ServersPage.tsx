@@ -32,6 +32,9 @@ function ServerCard({ server, onEdit, onRemove }: { server: ServerView; onEdit()
         <Health name={server.name} />
         <div className="card-actions">
           <Link to={`/?server=${encodeURIComponent(server.name)}`}>Traffic</Link>
+          <Link to={`/compose?server=${encodeURIComponent(server.name)}`} title="Write a request to this server from the tools, prompts and resources it listed">
+            Compose
+          </Link>
           <button type="button" onClick={onEdit}>
             Edit
           </button>

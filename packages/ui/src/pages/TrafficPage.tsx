@@ -11,7 +11,8 @@ import { indexOfId, TrafficTable } from '../components/TrafficTable.js';
 import { compileQuery } from '../filter/query.js';
 import { isFiltered, parseTrafficView, queryIdentity, structuredOf, trafficSearch, type TrafficView } from '../filter/url.js';
 import { useFeed, useFeedStatus } from '../live/context.js';
-import { setSearch, useLocation } from '../router/router.js';
+import { useReplayAddon } from '../replay/DetailReplay.js';
+import { Link, setSearch, useLocation } from '../router/router.js';
 import { foldPairs, TrafficStore } from '../traffic/store.js';
 import { rowPending, type Row } from '../traffic/row.js';
 
@@ -32,6 +33,7 @@ export function TrafficPage() {
   const feedStatus = useFeedStatus();
   const queryClient = useQueryClient();
   const filterRef = useRef<HTMLInputElement>(null);
+  const replayAddon = useReplayAddon();
 
   const update = useCallback(
     (patch: Partial<TrafficView>, replace = false) => setSearch(trafficSearch({ ...parseTrafficView(new URLSearchParams(window.location.search)), ...patch }), { replace }),
@@ -171,6 +173,13 @@ export function TrafficPage() {
               </button>
             </div>
           </details>
+          <Link
+            to={view.filter.server ? `/compose?server=${encodeURIComponent(view.filter.server)}` : '/compose'}
+            className="button"
+            title="Write a request to a server (from the tools, prompts and resources it listed) and send it in a fresh session"
+          >
+            ✎ Compose
+          </Link>
           <button type="button" className="danger-outline" onClick={() => setConfirmClear(true)}>
             Clear…
           </button>
@@ -220,6 +229,7 @@ export function TrafficPage() {
             pending={selectedRow !== undefined && rowPending(selectedRow)}
             onClose={() => update({ open: false }, true)}
             onSelect={(id) => select(id, true)}
+            addon={replayAddon}
           />
         )}
       </div>
