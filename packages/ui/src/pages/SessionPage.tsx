@@ -4,6 +4,7 @@ import type { MessageListItem } from '@mcp-gateway/gateway/types';
 import { api } from '../api/endpoints.js';
 import { Waterfall, type Call } from '../components/Waterfall.js';
 import { dateTime, duration } from '../format/format.js';
+import { VerifyPanel } from '../replay/VerifyPanel.js';
 import { Link } from '../router/router.js';
 import { targetOf } from '../traffic/row.js';
 
@@ -89,6 +90,7 @@ export function SessionPage({ server, id }: { server: string; id: string }) {
           </Link>
         </div>
       )}
+      {s && <VerifyPanel server={server} session={id} />}
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         <p className="muted">Each bar is a request, from when it was sent to when its answer came; click one to open it.</p>
