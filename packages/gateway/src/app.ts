@@ -11,8 +11,10 @@ import { hostOriginGuard, type HostOriginOptions } from './security/host-origin.
 
 export interface AppOptions {
   access: HostOriginOptions;
-  /** The API token: every /api call must present it. */
-  token: string;
+  /** The API token, read per request (rotation takes effect at once): every /api call must present it. */
+  token: () => string;
+  /** Where the token is kept, for the 401's message. */
+  tokenFile?: string;
   /** A request was refused for a missing or wrong token. */
   onTokenFailure?: (reason: string) => void;
   proxy: Proxy;
@@ -29,7 +31,11 @@ export function createApp(options: AppOptions): Hono {
   app.use('*', hostOriginGuard(options.access));
 
   options.proxy.mount(app);
-  const guard = requireToken({ token: options.token, ...(options.onTokenFailure ? { onFailure: options.onTokenFailure } : {}) });
+  const guard = requireToken({
+    token: options.token,
+    ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
+    ...(options.onTokenFailure ? { onFailure: options.onTokenFailure } : {}),
+  });
   // '/api/*' covers /api itself too.
   app.use('/api/*', guard);
   app.route('/api', options.api.routes);

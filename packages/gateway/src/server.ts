@@ -18,7 +18,7 @@ import { LiveRegistry } from './registry/registry.js';
 import { redactorsFor } from './redact/per-server.js';
 import { isLoopbackHost } from './security/host-origin.js';
 import { RefusalCounter, refusalLine } from './security/refusals.js';
-import { launchToken, writeTokenFile } from './security/token.js';
+import { GatewayToken } from './security/gateway-token.js';
 import { AuditLog } from './store/audit-log.js';
 import { openDatabase } from './store/db.js';
 import { RetentionPruner } from './store/retention.js';
@@ -37,7 +37,7 @@ export interface StartOptions {
   drainMs?: number;
   /** A stdio session idle this long has its process stopped (default 30 minutes). */
   stdioIdleMs?: number;
-  /** The API token; default MCP_GATEWAY_TOKEN, else random for this launch. */
+  /** The API token; default MCP_GATEWAY_TOKEN, else the one kept in `<home>/token` (created on first start). */
   token?: string;
   /** How often retention limits are enforced (default every minute). */
   retentionIntervalMs?: number;
@@ -45,8 +45,10 @@ export interface StartOptions {
 
 export interface RunningGateway {
   url: string;
-  /** The API token (also in `<home>/token`). */
-  token: string;
+  /** The API token now (kept in `<home>/token` unless MCP_GATEWAY_TOKEN sets it). */
+  readonly token: string;
+  /** A new token: the old one is refused from now on. Throws when MCP_GATEWAY_TOKEN sets it. */
+  rotateToken(): string;
   host: string;
   port: number;
   home: string;
@@ -68,19 +70,20 @@ const DEFAULT_UI_DIR = PACKAGE_FILES.ui;
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const log = options.log ?? ((message: string) => process.stderr.write(`[mcp-gateway] ${message}\n`));
   const host = options.host ?? '127.0.0.1';
-  let token: string;
-  let tokenFromEnvironment: boolean;
-  try {
-    ({ token, fromEnvironment: tokenFromEnvironment } = options.token ? { token: options.token, fromEnvironment: true } : launchToken());
-  } catch (error) {
-    throw new GatewayStartError((error as Error).message);
-  }
+  const tokenFromEnvironment = Boolean(options.token || process.env.MCP_GATEWAY_TOKEN);
   if (!isLoopbackHost(host) && !tokenFromEnvironment) {
     throw new GatewayStartError(
       `Refusing to listen on ${host} without MCP_GATEWAY_TOKEN: anyone who can reach that address could read the recorded traffic and use the upstream credentials. Set MCP_GATEWAY_TOKEN to a long random value (every API call must then send it), or use --host 127.0.0.1.`,
     );
   }
   const paths = ensurePrivateHome(options.home);
+  let gatewayToken: GatewayToken;
+  try {
+    gatewayToken = GatewayToken.load({ file: paths.token, ...(options.token ? { explicit: options.token } : {}) });
+  } catch (error) {
+    throw new GatewayStartError((error as Error).message);
+  }
+  const token = (): string => gatewayToken.value;
   const other = await findRunningGateway(paths.runtime);
   if (other && other.pid !== process.pid) {
     throw new GatewayStartError(
@@ -154,11 +157,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     registry,
     baseUrl,
     marker,
-    token: () => token,
+    token,
     version: VERSION,
   });
 
-  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer, alerts });
+  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer, rotateToken: () => gatewayToken.rotate(), alerts });
   const app = createApp({
     // The bound address is always allowed, so 127.0.0.2 (say) can reach itself; the guard knows the usual loopback names.
     access: {
@@ -167,6 +170,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       onReject: (header) => refusals.note('request.refused', header),
     },
     token,
+    tokenFile: paths.token,
     onTokenFailure: (reason) => refusals.note('token.refused', reason),
     proxy,
     api,
@@ -206,7 +210,6 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   pruner.start();
   const runtime: RuntimeInfo = { pid: process.pid, url: baseUrl(), host, port: boundPort, version: VERSION };
-  writeTokenFile(paths.token, token);
   writeRuntimeFile(paths.runtime, runtime);
 
   const sweeper = setInterval(() => recorder.pairing.sweep(performance.timeOrigin + performance.now()), 60_000);
@@ -235,7 +238,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   };
 
   const forgetRuntimeFile = (): void => removeRuntimeFile(paths.runtime, runtime);
-  return { url: baseUrl(), host, port: boundPort, home: paths.dir, token, app, registry, writer, close, forgetRuntimeFile };
+  return {
+    url: baseUrl(),
+    host,
+    port: boundPort,
+    home: paths.dir,
+    get token() {
+      return gatewayToken.value;
+    },
+    rotateToken: () => gatewayToken.rotate(),
+    app,
+    registry,
+    writer,
+    close,
+    forgetRuntimeFile,
+  };
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {

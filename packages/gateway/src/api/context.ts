@@ -20,6 +20,8 @@ export interface ApiDeps {
   /** Base URL clients use to reach the gateway, for proxy URLs. */
   baseUrl: () => string;
   log: (message: string) => void;
+  /** Replaces the token (POST /api/token/rotate); throws when it cannot be changed. */
+  rotateToken?: () => string;
   /** Replay, compose and verify; without it those endpoints answer 503. */
   replayer?: Replayer;
   /** Whether a stdio server has a process running; without it, stdio health reports not-running. */

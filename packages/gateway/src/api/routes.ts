@@ -11,6 +11,7 @@ import { exportRoutes } from './export.js';
 import { importRoutes } from './import.js';
 import { messageRoutes } from './messages.js';
 import { replayRoutes } from './replay.js';
+import { tokenRoutes } from './token.js';
 import { metaRoutes } from './openapi.js';
 import { serverRoutes } from './servers.js';
 import { sessionRoutes } from './sessions.js';
@@ -34,6 +35,7 @@ export function allRoutes(ctx: ApiContext): RouteSpec[] {
   const health = (): GatewayHealth => gatewayHealth(ctx.deps);
   const routes: RouteSpec[] = [
     ...metaRoutes(health, () => routes, version),
+    ...tokenRoutes(ctx),
     ...serverRoutes(ctx),
     ...stderrRoutes(ctx),
     ...messageRoutes(ctx),

@@ -65,11 +65,14 @@ export function processAlive(pid: number): boolean {
 export async function findRunningGateway(runtimeFile: string, timeoutMs = 1500): Promise<RunningInfo | null> {
   const info = readRuntimeFile(runtimeFile);
   if (!info || !processAlive(info.pid)) return null;
-  let token: string;
-  try {
-    token = readFileSync(homePaths(dirname(runtimeFile)).token, 'utf8').trim();
-  } catch {
-    return null;
+  // MCP_GATEWAY_TOKEN wins over the file, as it does for the gateway (which then writes none).
+  let token = process.env.MCP_GATEWAY_TOKEN ?? '';
+  if (token === '') {
+    try {
+      token = readFileSync(homePaths(dirname(runtimeFile)).token, 'utf8').trim();
+    } catch {
+      return null;
+    }
   }
   try {
     const response = await fetch(`${info.url}/api/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });

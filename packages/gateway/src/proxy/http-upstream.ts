@@ -21,8 +21,8 @@ export interface HttpProxyOptions {
   gatewayHeaders: ReadonlySet<string>;
   /** Recognises (and removes) the mark of the gateway's own replay requests. */
   replayMarker: ReplayMarker;
-  /** The gateway token, which is never forwarded upstream. */
-  token: string;
+  /** The gateway token (read per request: it can be rotated), which is never forwarded upstream. */
+  token: () => string;
   /** A server's configured headers, `${env:NAME}` expanded (throws MissingVariableError). */
   configuredHeaders: (server: ResolvedServer) => Readonly<Record<string, string>>;
   /** For a 401/403: rewrites `resource_metadata` in WWW-Authenticate to the gateway's metadata URL. */
@@ -66,7 +66,7 @@ const NO_BODY_STATUSES = new Set([204, 205, 304]);
 /** The gateway's own headers, plus Authorization when all it carries is the gateway token. */
 function withoutGatewayToken(headers: Headers, options: HttpProxyOptions): ReadonlySet<string> {
   const bearer = bearerCredential(headers);
-  if (bearer === null || !tokensEqual(bearer, options.token)) return options.gatewayHeaders;
+  if (bearer === null || !tokensEqual(bearer, options.token())) return options.gatewayHeaders;
   return new Set([...options.gatewayHeaders, 'authorization']);
 }
 

@@ -14,8 +14,8 @@ export interface ProxyOptions {
   registry: LiveRegistry;
   recorder: Recorder;
   log: (message: string) => void;
-  /** The API token: demanded by servers with `"requireToken": true`, never forwarded. */
-  token: string;
+  /** The API token (read per request: it can be rotated): demanded by servers with `"requireToken": true`, never forwarded. */
+  token: () => string;
   /** A client without the token was refused by a `requireToken` server. */
   onTokenRefused?: (server: string) => void;
   /** The gateway's own base URL, for OAuth metadata that must name the gateway. */

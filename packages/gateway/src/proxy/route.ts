@@ -15,10 +15,10 @@ import type { BridgeSessions } from './bridge/sessions.js';
  * A server with `"requireToken": true` answers only clients that present the
  * gateway token; for everyone else it is a 401 before anything is forwarded.
  */
-export function tokenRefusal(server: ResolvedServer, headers: Headers, token: string, onRefused: (server: string) => void): Response | null {
+export function tokenRefusal(server: ResolvedServer, headers: Headers, token: () => string, onRefused: (server: string) => void): Response | null {
   if (!server.entry.requireToken) return null;
   const presented = presentedToken(headers);
-  if (presented !== null && tokensEqual(presented, token)) return null;
+  if (presented !== null && tokensEqual(presented, token())) return null;
   onRefused(server.name);
   return jsonRpcErrorResponse(
     401,
@@ -49,7 +49,7 @@ function unknownServer(registry: LiveRegistry, name: string): Response {
 }
 
 /** `/s/:name/sse` and `/s/:name/message`: the legacy HTTP+SSE transport, passed through. */
-export function legacyRoutes(registry: LiveRegistry, legacy: LegacyPassthrough, token: string, onTokenRefused: (server: string) => void) {
+export function legacyRoutes(registry: LiveRegistry, legacy: LegacyPassthrough, token: () => string, onTokenRefused: (server: string) => void) {
   const withServer = (handle: (raw: Request, server: ResolvedServer) => Promise<Response> | Response) => async (c: Context): Promise<Response> => {
     const name = c.req.param('name') ?? '';
     const server = registry.get(name);

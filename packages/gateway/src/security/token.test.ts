@@ -1,11 +1,13 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../server.js';
 import { eventually, startTestGateway, tempHome, type TestGateway } from '../test-support/gateway.js';
 import { startRawUpstream, type RawUpstream } from '../test-support/raw-upstream.js';
-import { launchToken, tokensEqual } from './token.js';
+import { GatewayToken } from './gateway-token.js';
+import { tokensEqual } from './token.js';
 
 let gateway: TestGateway;
 let upstream: RawUpstream;
@@ -40,7 +42,8 @@ describe('the API token', () => {
       expect(response.statusCode, `${method} ${path}`).toBe(401);
       const body = (await response.body.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('unauthorized');
-      expect(body.error.message).toContain('<home>/token');
+      // The message names the file the token is kept in.
+      expect(body.error.message).toContain(join(gateway.home, 'token'));
     }
     expect(gateway.logs.some((l) => l.startsWith('refused an API request'))).toBe(true);
   });
@@ -60,16 +63,49 @@ describe('the API token', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
-  it('is random per launch, 256 bits, unless MCP_GATEWAY_TOKEN sets it', () => {
-    const a = launchToken({});
-    const b = launchToken({});
-    expect(a.token).not.toBe(b.token);
-    expect(Buffer.from(a.token, 'base64url')).toHaveLength(32);
-    expect(launchToken({ MCP_GATEWAY_TOKEN: 'a-configured-token-of-some-length' })).toEqual({ token: 'a-configured-token-of-some-length', fromEnvironment: true });
-    expect(() => launchToken({ MCP_GATEWAY_TOKEN: 'short' })).toThrow(/at least 16/);
+  it('is 256 random bits, created once and kept; MCP_GATEWAY_TOKEN wins and then nothing is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-gateway-token-'));
+    try {
+      const file = join(dir, 'token');
+      const first = GatewayToken.load({ file, env: {} });
+      expect(Buffer.from(first.value, 'base64url')).toHaveLength(32);
+      expect(GatewayToken.load({ file, env: {} }).value).toBe(first.value);
+      writeFileSync(file, 'not a token!\n');
+      expect(GatewayToken.load({ file, env: {} }).value).not.toBe(first.value);
+      const kept = readFileSync(file, 'utf8');
+      const configured = GatewayToken.load({ file, env: { MCP_GATEWAY_TOKEN: 'a-configured-token-of-some-length' } });
+      expect(configured).toMatchObject({ value: 'a-configured-token-of-some-length', fromEnvironment: true });
+      expect(() => configured.rotate()).toThrow(/MCP_GATEWAY_TOKEN/);
+      expect(readFileSync(file, 'utf8')).toBe(kept);
+      expect(() => GatewayToken.load({ file, env: { MCP_GATEWAY_TOKEN: 'short' } })).toThrow(/at least 16/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(tokensEqual('abc', 'abc')).toBe(true);
     expect(tokensEqual('abc', 'abd')).toBe(false);
     expect(tokensEqual('abc', 'abcd')).toBe(false);
+  });
+
+  it('survives a restart, and a rotation takes effect at once and is audited', async () => {
+    const home = tempHome();
+    const first = await startGateway({ home, port: 0, log: () => undefined });
+    const before = first.token;
+    await first.close();
+    const second = await startGateway({ home, port: 0, log: () => undefined });
+    try {
+      expect(second.token).toBe(before);
+      const rotate = await fetch(`${second.url}/api/token/rotate`, { method: 'POST', headers: { authorization: `Bearer ${before}` } });
+      const { token } = (await rotate.json()) as { token: string };
+      expect(token).not.toBe(before);
+      expect(readFileSync(join(home, 'token'), 'utf8').trim()).toBe(token);
+      const old = await fetch(`${second.url}/api/health`, { headers: { authorization: `Bearer ${before}` } });
+      expect(old.status).toBe(401);
+      const audit = await fetch(`${second.url}/api/audit?event=token.rotated`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await audit.json()) as { entries: unknown[] }).entries).toHaveLength(1);
+    } finally {
+      await second.close();
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('is not needed for the UI page itself, which holds no data', async () => {

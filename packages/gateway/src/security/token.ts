@@ -1,22 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { writeAtomic } from '../fs/atomic.js';
 import { gatewayMade } from './headers.js';
-
-/** The gateway token: from MCP_GATEWAY_TOKEN, else random for this launch. */
-export function launchToken(env: NodeJS.ProcessEnv = process.env): { token: string; fromEnvironment: boolean } {
-  const configured = env.MCP_GATEWAY_TOKEN;
-  if (configured !== undefined && configured.length > 0) {
-    if (configured.length < 16) throw new Error('MCP_GATEWAY_TOKEN must be at least 16 characters');
-    return { token: configured, fromEnvironment: true };
-  }
-  return { token: randomBytes(32).toString('base64url'), fromEnvironment: false };
-}
-
-/** Written 0600 so the CLI (run by the same user) can call the API. */
-export function writeTokenFile(file: string, token: string): void {
-  writeAtomic(file, `${token}\n`);
-}
 
 /** Constant-time comparison; hashing first makes the lengths equal, so length leaks nothing either. */
 export function tokensEqual(given: string, expected: string): boolean {
@@ -36,7 +20,10 @@ export function presentedToken(headers: Headers): string | null {
 }
 
 export interface TokenGuardOptions {
-  token: string;
+  /** Read per request: a rotation takes effect at once. */
+  token: () => string;
+  /** Where the user finds the token, for the refusal's message. */
+  tokenFile?: string;
   onFailure?: (reason: string) => void;
 }
 
@@ -48,17 +35,16 @@ export interface TokenGuardOptions {
 export function requireToken(options: TokenGuardOptions): MiddlewareHandler {
   return async (c, next) => {
     const presented = presentedToken(c.req.raw.headers);
-    if (presented === null || !tokensEqual(presented, options.token)) {
+    if (presented === null || !tokensEqual(presented, options.token())) {
       options.onFailure?.(presented === null ? 'no token' : 'wrong token');
-      return unauthorized();
+      return unauthorized(options.tokenFile);
     }
     await next();
   };
 }
 
-export function unauthorized(): Response {
-  const message =
-    'This API needs the gateway token: send "Authorization: Bearer <token>" (the token is in <home>/token, or open the UI link the gateway printed)';
+export function unauthorized(tokenFile = '<home>/token'): Response {
+  const message = `This needs the gateway token: send "Authorization: Bearer <token>" (the token is in ${tokenFile}, \`mcp-gateway token\` prints it, or open the UI link the gateway printed)`;
   return gatewayMade(
     new Response(JSON.stringify({ error: { code: 'unauthorized', message } }), {
       status: 401,

@@ -16,6 +16,7 @@ export const AUDIT_EVENTS = [
   'request.refused',
   'message.replayed',
   'session.verified',
+  'token.rotated',
   'baseline.accepted',
 ] as const;
 
