@@ -56,6 +56,13 @@ test('replay from the detail pane: the same answer, then a changed one side by s
     await expect(result.locator('[data-changed="before"]')).toHaveText(/"text": "value of alpha"/);
     await expect(result.locator('[data-changed="after"]')).toHaveText(/"text": "value of alpha \(v2\)"/);
     await saveScreenshot(page, 'replay-diff');
+    // In the dark, and where the pane lies over the table, the marks still read.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 800, height: 900 });
+    await expect(result.locator('[data-changed="after"]')).toBeVisible();
+    await saveScreenshot(page, 'replay-diff-800-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // The replayed rows are in the table, marked; the request's badge opens the original.
     const replayed = trafficRows(page).filter({ has: page.getByRole('button', { name: `replay of #${originalId}: open the original` }) });

@@ -1,0 +1,9 @@
+import { describe, expect, it } from 'vitest';
+import { splitPaths } from './VerifyPanel.js';
+
+describe('splitPaths', () => {
+  it('reads paths separated by commas or lines, dropping empty parts', () => {
+    expect(splitPaths(' $.result.content[*].text, $.result.at\n\n$.id ,')).toEqual(['$.result.content[*].text', '$.result.at', '$.id']);
+    expect(splitPaths('   ')).toEqual([]);
+  });
+});
