@@ -13,6 +13,7 @@ import { Replayer } from './replay/replayer.js';
 import { MessageQueries } from './store/message-queries.js';
 import { Recorder } from './capture/recorder.js';
 import { ensurePrivateHome } from './home/home.js';
+import { createOtel, type Otel } from './otel/index.js';
 import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './home/runtime.js';
 import { LiveRegistry } from './registry/registry.js';
 import { redactorsFor } from './redact/per-server.js';
@@ -22,7 +23,7 @@ import { GatewayToken } from './security/gateway-token.js';
 import { AuditLog } from './store/audit-log.js';
 import { openDatabase } from './store/db.js';
 import { RetentionPruner } from './store/retention.js';
-import { Writer } from './store/writer.js';
+import { highestId, Writer } from './store/writer.js';
 import { AlertService } from './alerts/service.js';
 import { VERSION } from './version.js';
 
@@ -102,6 +103,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   }
   // The API is created below; the writer only calls publish after a flush.
   let api: Api | null = null;
+  // OpenTelemetry export follows the same commits (created once the writer is ready).
+  let otel: Otel | null = null;
   // The drift and poisoning analyzer sits beside the pipeline: it gets each committed batch after the API has published it.
   let alerts: AlertService | null = null;
   const writer = new Writer({
@@ -110,6 +113,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     onError: (message) => log(message),
     onFlushed: (rows) => {
       api?.publish(rows);
+      otel?.flushed(rows);
       alerts?.consume(rows);
     },
     onCommitted: (ops) => alerts?.committed(ops),
@@ -136,6 +140,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       audit.record(kind, { subject: reason, detail: { count }, source: 'gateway' });
     },
   });
+  const otelExport = createOtel({
+    registry,
+    databaseFile: paths.database,
+    version: VERSION,
+    committed: () => ({ messages: highestId(sqlite, 'messages'), exchanges: highestId(sqlite, 'exchanges') }),
+    writerHealth: () => writer.health(),
+    log,
+  });
+  otel = otelExport;
   const recorder = new Recorder({ sink: writer, redactorFor: redactorsFor(registry), maxStoredBodyBytes: () => registry.settings().maxBodyBytes });
   // Known only to this process: it marks the replay's own requests to the proxy route (proxy/replay-mark.ts).
   const marker = replayMarker(randomBytes(32).toString('base64url'));
@@ -150,6 +163,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     stdioIdleMs: options.stdioIdleMs,
     onTokenRefused: (server) => refusals.note('token.refused', `server ${server}`),
     replayMarker: marker,
+    traceHeaders: otelExport.traceHeaders,
   });
   const replayer = new Replayer({
     queries: new MessageQueries(sqlite),
@@ -161,7 +175,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     version: VERSION,
   });
 
-  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer, rotateToken: () => gatewayToken.rotate(), alerts });
+  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer, rotateToken: () => gatewayToken.rotate(), otelHealth: () => otelExport.health(), alerts });
   const app = createApp({
     // The bound address is always allowed, so 127.0.0.2 (say) can reach itself; the guard knows the usual loopback names.
     access: {
@@ -185,6 +199,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     api.close();
     await alerts.close();
     await writer.close();
+    await otelExport.close();
     sqlite.close();
     registry.close();
     await proxy.close();
@@ -229,6 +244,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       // What the analyzer still has goes out with the writer's final flush.
       await alerts?.close();
       await writer.close();
+      // After the writer's last batch, so its spans are in; sessions still open end now.
+      await otel?.close();
       sqlite.close();
       registry.close();
       await proxy.close();

@@ -29,7 +29,17 @@ export interface HttpProxyOptions {
   rewriteChallenge?: (server: string, upstreamUrl: URL, value: string) => string;
   /** For a legacy SSE stream: rewrites what the client receives (its endpoint event). */
   rewriteEvents?: (upstreamUrl: URL, capture: ExchangeCapture) => ClientRewrite;
+  /** Headers the gateway adds to an upstream request that lacks them (a W3C traceparent with "otel": {"propagate": true}); null: none. */
+  traceHeaders?: TraceHeaders;
 }
+
+export type TraceHeaders = (request: {
+  exchangeId: number;
+  server: string;
+  method: string;
+  headers: Readonly<Record<string, string>>;
+  body: Buffer | null;
+}) => Record<string, string> | null;
 
 /** JSON answers up to this size are read whole and sent in one write, the common case made cheap. */
 const SMALL_BODY_BYTES = 1024 * 1024;
@@ -133,9 +143,12 @@ export async function proxyToHttpUpstream(
 
   let upstream: Dispatcher.ResponseData;
   try {
+    const headers = upstreamRequestHeaders(incoming, configured, withoutGatewayToken(raw.headers, options));
+    const traced = options.traceHeaders?.({ exchangeId: capture.id, server: server.name, method: raw.method, headers: incoming, body });
+    if (traced) for (const name in traced) headers[name] ??= traced[name] as string;
     upstream = await request(upstreamUrl, {
       method: raw.method as Dispatcher.HttpMethod,
-      headers: upstreamRequestHeaders(incoming, configured, withoutGatewayToken(raw.headers, options)),
+      headers,
       body,
       signal: raw.signal,
       dispatcher: options.dispatcher,

@@ -4,6 +4,7 @@ import type { Recorder } from '../capture/recorder.js';
 import type { LiveRegistry } from '../registry/registry.js';
 import { LegacyVerdicts } from './legacy/detect.js';
 import { LegacyPassthrough } from './legacy/passthrough.js';
+import type { TraceHeaders } from './http-upstream.js';
 import { OAuthDiscovery } from './oauth.js';
 import { legacyRoutes, proxyRoute } from './route.js';
 import { BridgeSessions } from './bridge/sessions.js';
@@ -32,6 +33,8 @@ export interface ProxyOptions {
   stdioIdleMs?: number;
   /** Recognises the gateway's own replay requests (see replay-mark.ts). */
   replayMarker: ReplayMarker;
+  /** Headers added to upstream HTTP requests (OpenTelemetry's traceparent, when propagation is on). */
+  traceHeaders?: TraceHeaders;
 }
 
 /** Everything under /s/: the upstream connections and the routes that use them. */
@@ -76,6 +79,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     token: options.token,
     configuredHeaders: configuredHeadersCache(),
     rewriteChallenge: (name: string, upstreamUrl: URL, value: string) => oauth.rewriteChallenge(name, upstreamUrl, value),
+    ...(options.traceHeaders ? { traceHeaders: options.traceHeaders } : {}),
   };
   const onTokenRefused = options.onTokenRefused ?? (() => undefined);
   const route = proxyRoute({ ...http, registry: options.registry, bridge, verdicts: new LegacyVerdicts(), onTokenRefused });
