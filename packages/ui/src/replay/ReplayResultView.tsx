@@ -1,6 +1,7 @@
 // What a replay (or a composed request) got back: the new answer beside the
 // recorded one with the changed paths marked, both durations, and links to
 // the rows it recorded.
+import { useEffect, useRef } from 'react';
 import type { MessageRecord, ReplayResult, ReplaySessionMode } from '@mcp-gateway/gateway/types';
 import { MessageView } from '../components/MessageView.js';
 import { duration, shortSession } from '../format/format.js';
@@ -32,9 +33,12 @@ export function ReplayResultView({ result, original, session, composed }: {
   composed?: boolean;
 }) {
   const state = answerState(result.response);
+  const ref = useRef<HTMLElement>(null);
+  // A result below the editor would come unseen: bring each new one into view.
+  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), [result]);
   const where = session === 'live' ? 'in the original session' : result.session ? 'in a fresh session' : 'as a fresh request';
   return (
-    <section className="replay-result" aria-label={composed ? 'Result' : 'Replay result'}>
+    <section ref={ref} className="replay-result" aria-label={composed ? 'Result' : 'Replay result'}>
       <header className="replay-result-head">
         <h3>
           {composed ? 'Sent' : 'Replayed'} {where}
