@@ -1,7 +1,7 @@
 // The filter bar: the grammar in one input, applied on Enter (or after a
 // pause in typing), with what it did not understand shown under it.
 import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { FILTER_HELP } from '../filter/grammar.js';
+import { FILTER_HELP } from '@mcp-gateway/gateway/filter';
 
 export function FilterBar({ value, problems, onCommit, inputRef }: {
   value: string;
