@@ -20,4 +20,8 @@ export { readEventStream, type StreamEvent } from './publish/event-reader.js';
 export { MAX_IMPORT_BYTES } from './api/import.js';
 export { serverView } from './api/views.js';
 export { VERSION } from './version.js';
+export { readAlerts, SEVERITIES, type AlertQuery } from './store/alerts.js';
+export { acceptBaselines, serversWithDefinitions } from './store/definitions.js';
+export { ALERT_RULES } from './alerts/catalog.js';
+export { escapeInvisible } from './alerts/unicode.js';
 export type * from './types.js';

@@ -5,7 +5,8 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readEventStream } from '../publish/event-reader.js';
 import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
-import type { Alert, AuditPage, DefinitionHistory, DefinitionSet } from '../types.js';
+import type { AuditPage } from '../store/audit.js';
+import type { Alert, DefinitionHistory, DefinitionSet } from '../types.js';
 import { rawSession, startScriptedUpstream, type ScriptedUpstream, type ScriptedUpstreamOptions } from './test-upstream.js';
 
 let gateway: TestGateway | undefined;

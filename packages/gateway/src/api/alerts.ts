@@ -1,10 +1,9 @@
 // Drift and poisoning alerts, and the definitions they come from: the
 // server's definition history, one stored list, and accepting a baseline.
-import { DRIFT_RULES } from '../alerts/drift-rules.js';
-import { POISONING_RULES } from '../alerts/rules.js';
+import { ALERT_RULES } from '../alerts/catalog.js';
 import { readAlertMarks, readAlerts } from '../store/alerts.js';
 import { acceptBaselines, readDefinitionHistory, readDefinitionSet, serversWithDefinitions } from '../store/definitions.js';
-import type { AlertRuleInfo, BaselineResult } from '../types.js';
+import type { BaselineResult } from '../types.js';
 import {
   alertListSchema,
   alertMarksQuery,
@@ -23,14 +22,6 @@ import { serverParams } from './schemas.js';
 import { route, type RouteSpec } from './spec.js';
 
 const error = { schema: apiErrorSchema };
-
-export const ALERT_RULES: readonly AlertRuleInfo[] = [...DRIFT_RULES, ...POISONING_RULES].map(({ id, kind, severity, rationale, advice }) => ({
-  id,
-  kind,
-  severity,
-  rationale,
-  advice,
-}));
 
 export function alertRoutes(ctx: ApiContext): RouteSpec[] {
   const { sqlite, registry, writer } = ctx.deps;
