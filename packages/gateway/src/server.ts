@@ -18,6 +18,7 @@ import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeIn
 import { LiveRegistry } from './registry/registry.js';
 import { redactorsFor } from './redact/per-server.js';
 import { isLoopbackHost } from './security/host-origin.js';
+import { allowedBrowserOrigins } from './security/allowed-origins.js';
 import { RefusalCounter, refusalLine } from './security/refusals.js';
 import { GatewayToken } from './security/gateway-token.js';
 import { AuditLog } from './store/audit-log.js';
@@ -182,6 +183,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       port: () => boundPort,
       extraHosts: [host.includes(':') ? `[${host}]` : host],
       onReject: (header) => refusals.note('request.refused', header),
+      allowedOrigin: allowedBrowserOrigins(registry),
     },
     token,
     tokenFile: paths.token,

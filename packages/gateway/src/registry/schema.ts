@@ -28,6 +28,24 @@ const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'header values must not con
 
 const redactionMode = z.enum(['default', 'off', 'metadata-only']);
 
+/**
+ * A browser origin allowed to use /s/* (never /api or /gateway/mcp), written
+ * exactly as browsers send it: scheme, host and port, nothing else. Matched
+ * as a whole string, so no wildcard can widen it.
+ */
+export const originSchema = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      // A "*" would be matched literally, never as a wildcard: refused so nobody thinks otherwise.
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value && !value.includes('*');
+    } catch {
+      return false;
+    }
+  },
+  { message: 'an allowed origin is scheme://host[:port] exactly as the browser sends it, e.g. "http://localhost:5173" (lower case, no path, no trailing slash, no wildcard)' },
+);
+
 const extraPattern = z
   .object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'rule ids are lower-case letters, digits and "-"'), pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).optional() })
   .refine(
@@ -92,6 +110,7 @@ export const serverEntrySchema = z
     cwd: z.string().optional(),
     redaction: redactionSchema.optional(),
     requireToken: z.boolean().optional(),
+    allowedOrigins: z.array(originSchema).optional(),
   })
   .superRefine((entry, ctx) => {
     if (entry.url && entry.command) {
@@ -116,6 +135,8 @@ export const registryFileSchema = z.looseObject({
   /** Stored copies of message bodies are cut to this many bytes. */
   maxBodyBytes: z.number().int().min(1024).optional(),
   otel: otelSchema.optional(),
+  /** Browser origins allowed on every server's /s/* routes (a server may add its own). */
+  allowedOrigins: z.array(originSchema).optional(),
 });
 
 export type RedactionSetting = z.infer<typeof redactionSchema>;
@@ -127,6 +148,8 @@ export interface GatewaySettings {
   redaction: RedactionSetting;
   retention: Required<RetentionSetting>;
   maxBodyBytes: number;
+  /** Browser origins allowed on /s/* of every server. */
+  allowedOrigins: string[];
   /** Absent: no "otel" section (the environment may still turn export on). */
   otel?: OtelSetting;
 }
@@ -138,6 +161,7 @@ export function settingsOf(file: RegistryFile): GatewaySettings {
     redaction: file.redaction ?? 'default',
     retention: { ...DEFAULT_RETENTION, ...file.retention },
     maxBodyBytes: file.maxBodyBytes ?? 1024 * 1024,
+    allowedOrigins: file.allowedOrigins ?? [],
     ...(file.otel ? { otel: file.otel } : {}),
   };
 }

@@ -14,13 +14,19 @@ export interface HostOriginOptions {
   extraHosts?: string[];
   /** A request was refused; only which header, never its value (that is the requester's text). */
   onReject?: (header: 'host' | 'origin') => void;
+  /**
+   * Whether a foreign browser Origin may use this /s/* path (mcp.json's
+   * allowedOrigins). Asked only for /s/*: /api and /gateway/mcp never accept one.
+   */
+  allowedOrigin?: (origin: string, path: string) => boolean;
 }
 
 /**
  * Every route: the Host header must name this gateway (a DNS-rebinding page
  * sends its own host name), and a browser Origin, when present, must be this
- * gateway's own origin exactly (scheme, host and port). Requests without an
- * Origin come from CLIs and IDEs, not from web pages, and pass.
+ * gateway's own origin exactly (scheme, host and port), or on /s/* one that
+ * mcp.json allows. Requests without an Origin come from CLIs and IDEs, not
+ * from web pages, and pass.
  */
 export function hostOriginGuard(options: HostOriginOptions): MiddlewareHandler {
   // The port is known only after listen (port 0), so the set is built on first use, and again only if it changes.
@@ -41,7 +47,8 @@ export function hostOriginGuard(options: HostOriginOptions): MiddlewareHandler {
       return forbidden(c.req.path, `Host ${JSON.stringify(host)} is not this gateway; use http://127.0.0.1:${port}`);
     }
     const origin = c.req.header('origin');
-    if (origin !== undefined && !allowedHosts.has(originHost(origin))) {
+    const foreign = origin !== undefined && !allowedHosts.has(originHost(origin));
+    if (foreign && !(c.req.path.startsWith('/s/') && options.allowedOrigin?.(origin, c.req.path))) {
       options.onReject?.('origin');
       return forbidden(c.req.path, `Origin ${JSON.stringify(origin)} may not use this gateway`);
     }

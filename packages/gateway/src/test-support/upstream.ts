@@ -24,6 +24,8 @@ export interface TestUpstreamOptions {
   version?: string;
   /** The pause between two progress notifications (default 5 ms; the UI tests slow it to watch them arrive). */
   progressStepMs?: number;
+  /** Browser origins this upstream answers CORS for (preflight and responses), as a server meant for web pages would. */
+  corsOrigins?: string[];
 }
 
 function buildServer(options: TestUpstreamOptions): McpServer {
@@ -110,6 +112,23 @@ export async function startUpstream(options: TestUpstreamOptions = {}): Promise<
   };
 
   const server = createServer((req, res) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && options.corsOrigins?.includes(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+      res.setHeader('access-control-expose-headers', 'mcp-session-id, mcp-protocol-version');
+      if (req.method === 'OPTIONS') {
+        requests.push({ method: 'OPTIONS', headers: req.headers, body: '' });
+        res.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST, DELETE',
+          'access-control-allow-headers': 'content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id',
+          'access-control-max-age': '600',
+          'x-upstream-preflight': 'yes',
+        });
+        res.end();
+        return;
+      }
+    }
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500);
       res.end(String(error));
