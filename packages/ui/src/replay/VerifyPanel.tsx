@@ -9,6 +9,7 @@ import { duration } from '../format/format.js';
 import { Link } from '../router/router.js';
 import { replayApi } from './api.js';
 import { DiffList } from './AnswerDiff.js';
+import { splitPaths } from './ignore-paths.js';
 import './replay.css';
 
 const STATUS_LABEL: Record<VerifyItem['status'], string> = { same: 'same', changed: 'changed', error: 'error', skipped: 'skipped' };
@@ -19,14 +20,6 @@ function trafficLink(server: string, session: string | null, selected: number): 
   search.set('sel', String(selected));
   search.set('open', '1');
   return `/?${search.toString()}`;
-}
-
-/** `$.a, $.b[*].c` or one per line → the list; empty parts dropped. */
-export function splitPaths(text: string): string[] {
-  return text
-    .split(/[\n,]+/)
-    .map((part) => part.trim())
-    .filter(Boolean);
 }
 
 function Verdict({ report }: { report: VerifyReport }) {

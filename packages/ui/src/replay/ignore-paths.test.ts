@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitPaths } from './VerifyPanel.js';
+import { splitPaths } from './ignore-paths.js';
 
 describe('splitPaths', () => {
   it('reads paths separated by commas or lines, dropping empty parts', () => {
