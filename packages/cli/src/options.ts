@@ -44,6 +44,16 @@ export function parseAge(value: string): Age {
   return { text: value.trim(), ms: Number(match[1]) * unit };
 }
 
+/** A point in time: an age back from now (90s, 30m, 12h, 7d), an ISO 8601 time, or epoch milliseconds; as epoch ms. */
+export function parseSince(value: string): number {
+  const text = value.trim();
+  if (/^\d+[smhd]$/.test(text)) return Date.now() - parseAge(text).ms;
+  if (/^\d{1,16}$/.test(text)) return Number(text);
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(ms)) throw new InvalidArgumentError('Use an age (90s, 30m, 12h, 7d), an ISO time (2026-11-21T20:00:00Z) or epoch milliseconds.');
+  return ms;
+}
+
 // Same token rule as the registry schema, so a header accepted here is never rejected on save.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

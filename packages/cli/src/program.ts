@@ -10,9 +10,11 @@ import {
   parseLimit,
   parseLineCount,
   parsePort,
+  parseSince,
   type GlobalOptions,
 } from './options.js';
 import { CLI_VERSION } from './version.js';
+import type { AlertsOptions, BaselineOptions, CheckOptions } from './commands/alerts.js';
 import type { AuditOptions } from './commands/audit.js';
 import type { ServerHealthOptions } from './commands/health.js';
 import type { ServerLogsOptions } from './commands/server-logs.js';
@@ -54,6 +56,7 @@ export function buildProgram(context: ProgramContext): Command {
   addServerCommands(program, context);
   addLogsCommands(program);
   addAuditCommand(program);
+  addAlertCommands(program);
   addReplayCommands(program);
   addClientCommands(program);
   addBridgeCommands(program);
@@ -338,6 +341,43 @@ function addBridgeCommands(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const { stopGateway } = await import('./commands/stop.js');
       await stopGateway(command.optsWithGlobals<GlobalOptions>());
+    });
+}
+
+function addAlertCommands(program: Command): void {
+  program
+    .command('alerts')
+    .description('drift and poisoning alerts: what changed in a server\'s definitions, what tried to steer an agent, and what to do (from the running gateway, else from logs.db)')
+    .option('--server <name>', 'only alerts of this server')
+    .addOption(new Option('--severity <level>', 'only alerts of this severity or higher').choices(['info', 'warning', 'high']))
+    .addOption(new Option('--kind <kind>', 'only drift or only poisoning alerts').choices(['drift', 'poisoning']))
+    .option('--since <when>', 'only alerts seen since: an age (12h, 7d), an ISO time or epoch ms', parseSince)
+    .option('--limit <count>', 'how many of the newest alerts to show, 1 to 1000', parseLimit, 100)
+    .option('--json', 'print the answer of GET /api/alerts as is: {"alerts": [...]}, newest first')
+    .action(async (_options: unknown, command: Command) => {
+      const { showAlerts } = await import('./commands/alerts.js');
+      await showAlerts(command.optsWithGlobals<AlertsOptions>());
+    });
+
+  program
+    .command('check')
+    .description('exit 1 when there are alerts at --fail-on or above (a gate for CI after recording a session), else 0')
+    .option('--server <name>', 'only alerts of this server')
+    .addOption(new Option('--fail-on <level>', 'the lowest severity that fails the check').choices(['high', 'warning']).default('high'))
+    .option('--since <when>', 'only alerts seen since: an age (12h, 7d), an ISO time or epoch ms', parseSince)
+    .action(async (_options: unknown, command: Command) => {
+      const { checkAlerts } = await import('./commands/alerts.js');
+      await checkAlerts(command.optsWithGlobals<CheckOptions>());
+    });
+
+  const baseline = program.command('baseline').description("a server's trusted definitions, which later lists are compared with");
+  baseline
+    .command('accept')
+    .description("take the server's most recent complete lists (initialize, tools, prompts, resources) as its baseline; recorded in the audit log")
+    .argument('<server>', 'server name')
+    .action(async (server: string, _options: unknown, command: Command) => {
+      const { acceptBaseline } = await import('./commands/alerts.js');
+      await acceptBaseline({ ...command.optsWithGlobals<Omit<BaselineOptions, 'server'>>(), server });
     });
 }
 
