@@ -5,61 +5,10 @@ import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
 import { startUpstream, type TestUpstream } from '../test-support/upstream.js';
 import type { ExportLine } from '../types.js';
 import { apiErrorSchema, importResultSchema } from './response-schemas.js';
+import { harProblems } from '../test-support/har-validator.js';
 import { api, conforms, connect } from './test-support/traffic.js';
 
 type Json = Record<string, unknown>;
-
-/** Checks a HAR document against the fields HAR 1.2 requires (and their types); returns the problems. */
-function harProblems(har: unknown): string[] {
-  const problems: string[] = [];
-  const check = (ok: boolean, what: string): void => {
-    if (!ok) problems.push(what);
-  };
-  const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  const isStr = (v: unknown): v is string => typeof v === 'string';
-  const pairs = (v: unknown, what: string): void => {
-    check(Array.isArray(v), `${what} is an array`);
-    for (const p of (v as Json[]) ?? []) check(isStr(p.name) && isStr(p.value), `${what} items have string name and value`);
-  };
-  const log = (har as { log?: Json }).log;
-  check(typeof log === 'object' && log !== null, 'log');
-  if (!log) return problems;
-  check(log.version === '1.2', 'log.version is 1.2');
-  const creator = log.creator as Json;
-  check(isStr(creator?.name) && isStr(creator?.version), 'log.creator name and version');
-  check(Array.isArray(log.entries), 'log.entries');
-  (log.entries as Json[]).forEach((entry, i) => {
-    const at = `entries[${i}]`;
-    check(isStr(entry.startedDateTime) && !Number.isNaN(Date.parse(entry.startedDateTime)), `${at}.startedDateTime is ISO 8601`);
-    check(isNum(entry.time) && entry.time >= 0, `${at}.time`);
-    const request = entry.request as Json;
-    check(isStr(request.method) && isStr(request.url) && isStr(request.httpVersion), `${at}.request method, url, httpVersion`);
-    check(URL.canParse(request.url as string), `${at}.request.url is absolute`);
-    check(Array.isArray(request.cookies), `${at}.request.cookies`);
-    pairs(request.headers, `${at}.request.headers`);
-    pairs(request.queryString, `${at}.request.queryString`);
-    check(isNum(request.headersSize) && isNum(request.bodySize), `${at}.request headersSize, bodySize`);
-    if (request.postData !== undefined) {
-      const post = request.postData as Json;
-      check(isStr(post.mimeType) && isStr(post.text), `${at}.request.postData mimeType and text`);
-    }
-    const response = entry.response as Json;
-    check(isNum(response.status) && isStr(response.statusText) && isStr(response.httpVersion), `${at}.response status, statusText, httpVersion`);
-    check(Array.isArray(response.cookies), `${at}.response.cookies`);
-    pairs(response.headers, `${at}.response.headers`);
-    const content = response.content as Json;
-    check(isNum(content?.size) && isStr(content?.mimeType), `${at}.response.content size and mimeType`);
-    check(content?.text === undefined || isStr(content.text), `${at}.response.content.text`);
-    check(isStr(response.redirectURL) && isNum(response.headersSize) && isNum(response.bodySize), `${at}.response redirectURL, headersSize, bodySize`);
-    check(typeof entry.cache === 'object' && entry.cache !== null, `${at}.cache`);
-    const timings = entry.timings as Json;
-    for (const k of ['send', 'wait', 'receive']) check(isNum(timings?.[k]) && (timings[k] as number) >= 0, `${at}.timings.${k} >= 0`);
-    for (const k of ['blocked', 'dns', 'connect', 'ssl']) check(timings?.[k] === undefined || (isNum(timings[k]) && (timings[k] as number) >= -1), `${at}.timings.${k}`);
-    const sum = ['send', 'wait', 'receive'].reduce((s, k) => s + (timings[k] as number), 0);
-    check(Math.abs(sum - (entry.time as number)) < 0.01, `${at}.time is the sum of the timings`);
-  });
-  return problems;
-}
 
 describe('export and import', () => {
   let upstream: TestUpstream;

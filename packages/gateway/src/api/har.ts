@@ -3,7 +3,10 @@
 // is the client's messages of that exchange, the response content the
 // server's (an SSE answer is rebuilt as `event: message / id / data` text),
 // and the three recorded times give wait (to the upstream's first byte) and
-// receive (to the end).
+// receive (to the end). Only what the client saw: a bridged server's own
+// channel (a stdio process's pipes, a legacy SSE connection), which the
+// recording keeps as an exchange of its own, is no HTTP exchange of the
+// client's and stays out, and with it the command line it would show as a URL.
 import { STATUS_CODES } from 'node:http';
 import type { MessageFilter } from '../store/message-filter.js';
 import type { MessageQueries } from '../store/message-queries.js';
@@ -114,6 +117,10 @@ export function harEntry(exchange: ExchangeRecord, messages: MessageRecord[], op
 
 const ONLY_EXCHANGE_FILTERS = new Set(['server', 'since', 'until']);
 
+/** How proxy/bridge/session.ts records its channel to the upstream: not an HTTP request of the client's. */
+const CHANNEL_METHODS = new Set(['STDIO', 'SSE']);
+const seenByClient = (exchange: ExchangeRecord): boolean => !CHANNEL_METHODS.has(exchange.method);
+
 /** The exchanges to archive: all of a server and time range, or those carrying a message that matches the filter. */
 function* selectedExchanges(queries: MessageQueries, filter: MessageFilter, before: number | undefined): Generator<ExchangeRecord> {
   const keys = Object.entries(filter).filter(([, v]) => v !== undefined).map(([k]) => k);
@@ -121,7 +128,7 @@ function* selectedExchanges(queries: MessageQueries, filter: MessageFilter, befo
     let after = 0;
     for (;;) {
       const page = queries.exchanges(filter, after, 200);
-      for (const exchange of page) yield exchange;
+      for (const exchange of page) if (seenByClient(exchange)) yield exchange;
       const last = page[page.length - 1];
       if (page.length < 200 || !last) return;
       after = last.id;
@@ -132,7 +139,7 @@ function* selectedExchanges(queries: MessageQueries, filter: MessageFilter, befo
     if (message.exchangeId === null || seen.has(message.exchangeId)) continue;
     seen.add(message.exchangeId);
     const exchange = queries.exchange(message.exchangeId);
-    if (exchange) yield exchange;
+    if (exchange && seenByClient(exchange)) yield exchange;
   }
 }
 
