@@ -1,13 +1,13 @@
 // Checks a HAR document against the HAR 1.2 JSON schemas (har-schema, the
 // schemas behind har-validator) with ajv, plus what a schema cannot say: the
 // URLs are absolute and an entry's time is the sum of its timings.
-import { Ajv, type AnySchema, type ErrorObject } from 'ajv';
+import { Ajv, type AnySchema, type AnySchemaObject, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const schemas = require('har-schema') as Record<string, AnySchema>;
-const draft06 = require('ajv/dist/refs/json-schema-draft-06.json') as AnySchema;
+const draft06 = require('ajv/dist/refs/json-schema-draft-06.json') as AnySchemaObject;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 ajv.addMetaSchema(draft06);
