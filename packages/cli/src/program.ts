@@ -25,6 +25,7 @@ import type { StartOptions } from './commands/start.js';
 import type { ImportClientOptions } from './commands/client-import.js';
 import type { RestoreOptions } from './commands/restore.js';
 import type { ConnectOptions } from './commands/connect.js';
+import type { DemoOptions } from './commands/demo.js';
 import type { ReplayOptions, VerifyOptions } from './commands/replay.js';
 
 export interface ProgramContext {
@@ -60,6 +61,7 @@ export function buildProgram(context: ProgramContext): Command {
   addReplayCommands(program);
   addClientCommands(program);
   addBridgeCommands(program);
+  addFirstRunCommands(program);
   program.addHelpText('after', '\nWith no command, mcp-gateway runs `start`.');
 
   installErrorOutput(program);
@@ -184,11 +186,16 @@ function addLogsCommands(program: Command): void {
 
   logs
     .command('export')
-    .description('write the recorded messages as JSON Lines (oldest first), or their HTTP exchanges as a HAR archive')
+    .description('write the recorded messages as JSON Lines (oldest first), their HTTP exchanges as a HAR archive, or their calls as OpenTelemetry traces')
     .option('--server <name>', 'only messages of this server')
-    .addOption(new Option('--format <format>', 'output format: jsonl, or har (HTTP Archive 1.2, opens in Chrome DevTools)').choices(['jsonl', 'har']).default('jsonl'))
+    .addOption(
+      new Option('--format <format>', 'output format: jsonl, har (HTTP Archive 1.2, opens in Chrome DevTools), or otlp (OpenTelemetry traces as OTLP JSON, one request per line)')
+        .choices(['jsonl', 'har', 'otlp'])
+        .default('jsonl'),
+    )
     .option('--include-secrets', 'har: keep masked headers (Authorization, Cookie, ...); their values stay redacted as stored')
     .option('--out <file>', 'write to this file (created private, 0600) instead of stdout')
+    .option('--to <url>', "otlp: send to this OpenTelemetry collector's base URL (/v1/traces is appended) instead of writing")
     .action(async (_options: unknown, command: Command) => {
       const { exportLogs } = await import('./commands/logs.js');
       await exportLogs(command.optsWithGlobals<ExportLogsOptions>());
@@ -378,6 +385,33 @@ function addAlertCommands(program: Command): void {
     .action(async (server: string, _options: unknown, command: Command) => {
       const { acceptBaseline } = await import('./commands/alerts.js');
       await acceptBaseline({ ...command.optsWithGlobals<Omit<BaselineOptions, 'server'>>(), server });
+    });
+}
+
+function addFirstRunCommands(program: Command): void {
+  program
+    .command('demo')
+    .description('register the demo server shipped with the gateway as "demo" (tools that answer, report progress, fail, take a second, return a large result; a resource; a prompt)')
+    .option('--traffic', 'also drive a short scripted session through the gateway, starting one in the background if none runs')
+    .option('--force', 'replace a server named "demo" that is not the demo')
+    .addOption(portOption("port of the gateway to start for --traffic when none runs (a running gateway's own port wins)"))
+    .action(async (_options: unknown, command: Command) => {
+      const { runDemo } = await import('./commands/demo.js');
+      await runDemo(command.optsWithGlobals<DemoOptions>());
+    });
+
+  // What the demo's mcp.json entry runs: the demo server on stdin/stdout.
+  program.command('demo-server', { hidden: true }).action(async () => {
+    const { runDemoServer } = await import('@mcp-gateway/gateway');
+    await runDemoServer();
+  });
+
+  program
+    .command('ui')
+    .description("open the running gateway's inspector in the default browser, signed in (xdg-open, open or start); prints the link too")
+    .action(async (_options: unknown, command: Command) => {
+      const { openUi } = await import('./commands/ui.js');
+      await openUi(command.optsWithGlobals<GlobalOptions>());
     });
 }
 

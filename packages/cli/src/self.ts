@@ -14,6 +14,11 @@ export function cliEntry(): string {
   }
 }
 
+/** The mcp.json entry of the demo server: this CLI's hidden `demo-server` command, by absolute path. */
+export function demoEntry(): { command: string; args: string[] } {
+  return { command: process.execPath, args: [cliEntry(), 'demo-server'] };
+}
+
 /**
  * The command line that runs `mcp-gateway connect <name>` from anywhere: this
  * Node and this CLI by absolute path (a client such as Claude Desktop starts it

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
 import { createApi, type Api } from './api/index.js';
 import { createApp } from './app.js';
+import { apiClient } from './gateway-mcp/api-client.js';
+import { gatewayMcpHandler } from './gateway-mcp/http.js';
 import { PACKAGE_FILES } from './package-files.js';
 import { createProxy } from './proxy/index.js';
 import { replayMarker } from './proxy/replay-mark.js';
@@ -16,6 +18,7 @@ import { ensurePrivateHome } from './home/home.js';
 import { createOtel, type Otel } from './otel/index.js';
 import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './home/runtime.js';
 import { LiveRegistry } from './registry/registry.js';
+import type { ServerEntry } from './registry/schema.js';
 import { redactorsFor } from './redact/per-server.js';
 import { isLoopbackHost } from './security/host-origin.js';
 import { allowedBrowserOrigins } from './security/allowed-origins.js';
@@ -41,6 +44,8 @@ export interface StartOptions {
   stdioIdleMs?: number;
   /** The API token; default MCP_GATEWAY_TOKEN, else the one kept in `<home>/token` (created on first start). */
   token?: string;
+  /** The demo server's entry, for the inspector's demo button (POST /api/demo); the CLI gives it. */
+  demo?: { entry: ServerEntry };
   /** How often retention limits are enforced (default every minute). */
   retentionIntervalMs?: number;
 }
@@ -176,7 +181,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     version: VERSION,
   });
 
-  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer, rotateToken: () => gatewayToken.rotate(), otelHealth: () => otelExport.health(), alerts });
+  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer, rotateToken: () => gatewayToken.rotate(), otelHealth: () => otelExport.health(), alerts, ...(options.demo ? { demo: options.demo } : {}) });
   const app = createApp({
     // The bound address is always allowed, so 127.0.0.2 (say) can reach itself; the guard knows the usual loopback names.
     access: {
@@ -190,6 +195,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     onTokenFailure: (reason) => refusals.note('token.refused', reason),
     proxy,
     api,
+    // A client of the API in this process: the route has checked the token, the API's own routes take it from here.
+    gatewayMcp: gatewayMcpHandler({ api: apiClient((request) => (api as Api).routes.fetch(request), 'http://gateway'), version: VERSION }),
+    recordGatewayMcp: () => registry.settings().recordGatewayMcp,
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,
     log,
   });

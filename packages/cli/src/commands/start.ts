@@ -13,6 +13,7 @@ import { asUsageError, isStorageError, storageProblem } from '../gateway-errors.
 import { describeUpstream, table } from '../format.js';
 import type { GlobalOptions } from '../options.js';
 import { say, warn } from '../output.js';
+import { demoEntry } from '../self.js';
 
 export interface StartOptions extends GlobalOptions {
   port: number;
@@ -29,7 +30,7 @@ export async function runStart(options: StartOptions): Promise<void> {
 
   let gateway: RunningGateway;
   try {
-    gateway = await startGateway({ home, host: options.host, port: options.port });
+    gateway = await startGateway({ home, host: options.host, port: options.port, demo: { entry: demoEntry() } });
   } catch (error) {
     if (isStorageError(error)) throw new UsageError(storageProblem(homePaths(home).database, error));
     throw asUsageError(error);

@@ -8,6 +8,7 @@ import type { Writer } from '../store/writer.js';
 import type { OtelHealth } from '../types.js';
 import type { UpstreamHealth } from './upstream-health.js';
 import type { Replayer } from '../replay/replayer.js';
+import type { ServerEntry } from '../registry/schema.js';
 
 export interface ApiDeps {
   registry: LiveRegistry;
@@ -30,6 +31,8 @@ export interface ApiDeps {
   otelHealth?: () => OtelHealth;
   /** The drift and poisoning analyzer (alerts/): alert and baseline endpoints wait for it to catch up; without it they read what is stored. */
   alerts?: { settled(): Promise<void>; baselinesChanged(server: string): void };
+  /** The demo server's entry (its command runs `mcp-gateway demo-server`), for POST /api/demo; without it that answers 503. */
+  demo?: { entry: ServerEntry };
   /** Tuning, for tests: events one stream may buffer, keep-alive interval, upstream health timings. */
   tuning?: { eventBuffer?: number; keepAliveMs?: number; healthTimeoutMs?: number; healthMaxAgeMs?: number };
 }

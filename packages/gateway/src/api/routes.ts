@@ -5,6 +5,7 @@ import type { ApiDeps } from './context.js';
 import type { ApiContext } from './context.js';
 import { alertRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
+import { demoRoutes } from './demo.js';
 import { errorHandler } from './errors.js';
 import { eventRoutes } from './events.js';
 import { exportRoutes } from './export.js';
@@ -37,6 +38,7 @@ export function allRoutes(ctx: ApiContext): RouteSpec[] {
     ...metaRoutes(health, () => routes, version),
     ...tokenRoutes(ctx),
     ...serverRoutes(ctx),
+    ...demoRoutes(ctx),
     ...stderrRoutes(ctx),
     ...messageRoutes(ctx),
     ...sessionRoutes(ctx),
