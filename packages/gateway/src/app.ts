@@ -19,6 +19,10 @@ export interface AppOptions {
   onTokenFailure?: (reason: string) => void;
   proxy: Proxy;
   api: Api;
+  /** The gateway's own MCP server, behind the token at /gateway/mcp. */
+  gatewayMcp?: (request: Request) => Promise<Response>;
+  /** Read per request: record /gateway/mcp's traffic as server "gateway" (mcp.json "recordGatewayMcp"). */
+  recordGatewayMcp?: () => boolean;
   /** Folder of the built UI (packages/ui/dist). */
   uiDir: string;
   log: (message: string) => void;
@@ -39,6 +43,12 @@ export function createApp(options: AppOptions): Hono {
   // '/api/*' covers /api itself too.
   app.use('/api/*', guard);
   app.route('/api', options.api.routes);
+  const gatewayMcp = options.gatewayMcp;
+  if (gatewayMcp) {
+    const recorded = options.proxy.recorded('gateway', gatewayMcp);
+    app.use('/gateway/mcp', guard);
+    app.all('/gateway/mcp', (c) => (options.recordGatewayMcp?.() ? recorded : gatewayMcp)(c.req.raw));
+  }
   mountUi(app, options.uiDir);
   app.get('/', (c) => c.redirect('/ui/'));
 

@@ -2,3 +2,4 @@
 // gateway's MCP server. Pure: no Node module, so the UI bundles it.
 export * from './grammar.js';
 export * from './terms.js';
+export * from './target.js';

@@ -8,6 +8,7 @@ import type { TraceHeaders } from './http-upstream.js';
 import { OAuthDiscovery } from './oauth.js';
 import { legacyRoutes, proxyRoute } from './route.js';
 import { BridgeSessions } from './bridge/sessions.js';
+import { recordedLocal } from './local.js';
 import { REPLAY_HEADER, type ReplayMarker } from './replay-mark.js';
 import { configuredHeadersCache } from '../registry/env-references.js';
 
@@ -42,6 +43,8 @@ export interface Proxy {
   mount(app: Hono): void;
   /** Whether a bridged (stdio) server has a process running now. */
   processState(server: string): 'running' | 'not-running';
+  /** A handler inside the gateway, recorded like an upstream under the name `server`. */
+  recorded(server: string, handler: (request: Request) => Promise<Response>): (request: Request) => Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -92,6 +95,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       app.get('/.well-known/oauth-protected-resource/s/:name/mcp', oauth.route);
     },
     processState: (server) => (bridge.processes(server).length > 0 ? 'running' : 'not-running'),
+    recorded: (server, handler) => recordedLocal({ recorder: options.recorder, server, maxRequestBytes, maxCaptureBytes }, handler),
     async close() {
       unsubscribe();
       await bridge.closeAll();

@@ -137,6 +137,8 @@ export const registryFileSchema = z.looseObject({
   otel: otelSchema.optional(),
   /** Browser origins allowed on every server's /s/* routes (a server may add its own). */
   allowedOrigins: z.array(originSchema).optional(),
+  /** Record the gateway's own MCP server (/gateway/mcp) under the server name "gateway". */
+  recordGatewayMcp: z.boolean().optional(),
 });
 
 export type RedactionSetting = z.infer<typeof redactionSchema>;
@@ -150,6 +152,8 @@ export interface GatewaySettings {
   maxBodyBytes: number;
   /** Browser origins allowed on /s/* of every server. */
   allowedOrigins: string[];
+  /** Whether /gateway/mcp's own traffic is recorded (as server "gateway"). */
+  recordGatewayMcp: boolean;
   /** Absent: no "otel" section (the environment may still turn export on). */
   otel?: OtelSetting;
 }
@@ -162,6 +166,7 @@ export function settingsOf(file: RegistryFile): GatewaySettings {
     retention: { ...DEFAULT_RETENTION, ...file.retention },
     maxBodyBytes: file.maxBodyBytes ?? 1024 * 1024,
     allowedOrigins: file.allowedOrigins ?? [],
+    recordGatewayMcp: file.recordGatewayMcp ?? false,
     ...(file.otel ? { otel: file.otel } : {}),
   };
 }
