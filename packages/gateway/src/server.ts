@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
 import { createApi, type Api } from './api/index.js';
 import { createApp } from './app.js';
+import { apiClient } from './gateway-mcp/api-client.js';
+import { gatewayMcpHandler } from './gateway-mcp/http.js';
 import { PACKAGE_FILES } from './package-files.js';
 import { createProxy } from './proxy/index.js';
 import { replayMarker } from './proxy/replay-mark.js';
@@ -193,6 +195,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     onTokenFailure: (reason) => refusals.note('token.refused', reason),
     proxy,
     api,
+    // A client of the API in this process: the route has checked the token, the API's own routes take it from here.
+    gatewayMcp: gatewayMcpHandler({ api: apiClient((request) => (api as Api).routes.fetch(request), 'http://gateway'), version: VERSION }),
+    recordGatewayMcp: () => registry.settings().recordGatewayMcp,
     uiDir: options.uiDir ?? DEFAULT_UI_DIR,
     log,
   });
