@@ -8,6 +8,9 @@ import { SessionPage } from './pages/SessionPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { StatsPage } from './pages/StatsPage.js';
 import { TrafficPage } from './pages/TrafficPage.js';
+import { AlertsPage } from './alerts/AlertsPage.js';
+import { AlertsSync } from './alerts/AlertsSync.js';
+import { DefinitionsPage } from './alerts/DefinitionsPage.js';
 import { ComposePage } from './replay/ComposePage.js';
 import { Link, useLocation } from './router/router.js';
 import { useTheme, type ThemeChoice } from './hooks/theme.js';
@@ -17,6 +20,7 @@ const NAV = [
   ['/servers', 'Servers'],
   ['/sessions', 'Sessions'],
   ['/stats', 'Stats'],
+  ['/alerts', 'Alerts'],
 ] as const;
 
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
@@ -44,6 +48,9 @@ function Unauthorized() {
 function Page({ path }: { path: string }) {
   if (path === '/' || path === '/traffic') return <TrafficPage />;
   if (path === '/servers') return <ServersPage />;
+  if (path === '/alerts') return <AlertsPage />;
+  const definitions = /^\/servers\/([^/]+)\/definitions$/.exec(path);
+  if (definitions) return <DefinitionsPage server={decodeURIComponent(definitions[1] ?? '')} />;
   if (path === '/sessions') return <SessionsPage />;
   const session = /^\/sessions\/([^/]+)\/(.+)$/.exec(path);
   if (session) return <SessionPage server={decodeURIComponent(session[1] ?? '')} id={decodeURIComponent(session[2] ?? '')} />;
@@ -127,6 +134,7 @@ export function App() {
         </div>
       </header>
       <StorageBanner />
+      <AlertsSync />
       <Page path={path} />
     </div>
   );

@@ -151,7 +151,15 @@ function Http({ exchange }: { exchange: ExchangeRecord | null }) {
   );
 }
 
-export function DetailPane({ id, pending, onClose, onSelect, addon }: { id: number; pending: boolean; onClose(): void; onSelect(id: number): void; addon?: DetailAddon }) {
+export function DetailPane({ id, pending, onClose, onSelect, addon, banner }: {
+  id: number;
+  pending: boolean;
+  onClose(): void;
+  onSelect(id: number): void;
+  addon?: DetailAddon;
+  /** What a feature shows above the message (the alerts seen in it), or nothing. */
+  banner?: (detail: MessageDetail) => ReactNode;
+}) {
   const [tab, setTab] = useState<Tab>('message');
   const query = useQuery({
     queryKey: ['message', id],
@@ -219,6 +227,7 @@ export function DetailPane({ id, pending, onClose, onSelect, addon }: { id: numb
       <div className="detail-body" role="tabpanel">
         {query.isError && <p className="notice error-text">Could not load message {id}: {query.error.message}</p>}
         {query.isPending && <p className="empty-note">Loading…</p>}
+        {detail && current === 'message' && banner?.(detail)}
         {detail && current === 'message' && <MessageView key={detail.message.id} message={detail.message} />}
         {detail && current === 'pair' &&
           (detail.pair ? (

@@ -2,7 +2,7 @@
 // fetch (so a 401 is seen and the auth mechanism stays in client.ts),
 // remembers the last event id, and on any drop reconnects with Last-Event-ID:
 // the gateway replays what was missed, exactly once.
-import type { ClearEvent, HealthEvent, MessageRecord } from '@mcp-gateway/gateway/types';
+import type { Alert, ClearEvent, HealthEvent, MessageRecord } from '@mcp-gateway/gateway/types';
 import { ApiError, openStream } from '../api/client.js';
 import { SseParser, type SseEvent } from '../api/sse.js';
 
@@ -14,6 +14,8 @@ export interface FeedListener {
   messages?(records: LiveRecord[]): void;
   clear?(event: ClearEvent): void;
   health?(event: HealthEvent): void;
+  /** An alert was raised or seen again. */
+  alert?(alert: Alert): void;
 }
 
 export type FeedStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
@@ -134,5 +136,6 @@ export class LiveFeed implements Feed {
     this.flush();
     if (event.event === 'clear') for (const listener of this.listeners) listener.clear?.(data as ClearEvent);
     else if (event.event === 'health') for (const listener of this.listeners) listener.health?.(data as HealthEvent);
+    else if (event.event === 'alert') for (const listener of this.listeners) listener.alert?.(data as Alert);
   }
 }

@@ -8,6 +8,7 @@ import { commandLine, ServerForm } from '../components/ServerForm.js';
 import { Snippets } from '../components/Snippets.js';
 import { duration } from '../format/format.js';
 import { Link, navigate, useLocation } from '../router/router.js';
+import { ServerAlertBadge } from '../alerts/badges.js';
 
 function Health({ name }: { name: string }) {
   const health = useQuery({ queryKey: ['health', name], queryFn: () => api.serverHealth(name), refetchInterval: 30_000 });
@@ -30,8 +31,12 @@ function ServerCard({ server, onEdit, onRemove }: { server: ServerView; onEdit()
         <h2>{server.name}</h2>
         <span className="badge">{server.type === 'http' ? 'Streamable HTTP' : server.type === 'sse' ? 'legacy SSE' : 'stdio'}</span>
         <Health name={server.name} />
+        <ServerAlertBadge server={server.name} />
         <div className="card-actions">
           <Link to={`/?server=${encodeURIComponent(server.name)}`}>Traffic</Link>
+          <Link to={`/servers/${encodeURIComponent(server.name)}/definitions`} title="Every version of what the server announced, its baseline, and a diff between two versions">
+            Definitions
+          </Link>
           <Link to={`/compose?server=${encodeURIComponent(server.name)}`} title="Write a request to this server from the tools, prompts and resources it listed">
             Compose
           </Link>

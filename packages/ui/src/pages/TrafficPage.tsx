@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { api } from '../api/endpoints.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { DetailPane } from '../components/DetailPane.js';
+import { alertBanner } from '../alerts/MessageAlerts.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { FilterBar } from '../components/FilterBar.js';
 import { FilterControls } from '../components/FilterControls.js';
@@ -230,6 +231,7 @@ export function TrafficPage() {
             onClose={() => update({ open: false }, true)}
             onSelect={(id) => select(id, true)}
             addon={replayAddon}
+            banner={alertBanner}
           />
         )}
       </div>
