@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { harProblems } from '../../packages/gateway/src/test-support/har-validator.js';
 import { saveScreenshot } from '../support/artifacts.js';
 import { expect, test } from '../support/fixtures.js';
 import { addServer, connectClient } from '../support/mcp.js';
@@ -34,6 +35,7 @@ test('export downloads the current filter as JSONL and HAR; clear asks first, th
   const [har] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /HAR/ }).click()]);
   expect(har.suggestedFilename()).toMatch(/\.har$/);
   const archive = JSON.parse(await readFile(await har.path(), 'utf8')) as { log: { version: string; entries: Array<{ request: { url: string } }> } };
+  expect(harProblems(archive)).toEqual([]);
   expect(archive.log.version).toBe('1.2');
   expect(archive.log.entries.length).toBeGreaterThan(0);
   expect(archive.log.entries.every((e) => e.request.url.includes('/s/exp-a/'))).toBe(true);

@@ -29,7 +29,7 @@ describe('help and version', () => {
     [['server', 'remove'], ['<name>', '--home']],
     [['logs'], ['tail', 'export', 'import', 'clear']],
     [['logs', 'tail'], ['--server', '--follow', '--lines', '--json', '--home']],
-    [['logs', 'export'], ['--server', '--format', '--out', 'jsonl', 'har', '--include-secrets', '--home']],
+    [['logs', 'export'], ['--server', '--format', '--out', 'jsonl', 'har', 'otlp', '--to', '--include-secrets', '--home']],
     [['logs', 'import'], ['<file>', '--home']],
     [['server', 'health'], ['<name>', '--json', '--home']],
     [['logs', 'clear'], ['--server', '--home']],

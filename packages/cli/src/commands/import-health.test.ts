@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ExportLine } from '@mcp-gateway/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startGatewayProcess, tempHome, waitFor, type GatewayProcess } from '../test-support/cli.js';
+import { harProblems } from '../test-support/gateway-helpers.js';
 import { callEcho, startUpstream, type Upstream } from '../test-support/upstream.js';
 
 async function closedPort(): Promise<number> {
@@ -48,6 +49,7 @@ describe('logs export --format har, logs import and server health', () => {
     const result = await runCli(home, ['logs', 'export', '--format', 'har']);
     expect(result.code, result.stderr).toBe(0);
     const har = JSON.parse(result.stdout) as { log: { version: string; creator: { name: string }; entries: Array<{ request: { url: string; postData?: { text: string } }; response: { content: { text?: string } } }> } };
+    expect(await harProblems(har)).toEqual([]);
     expect(har.log.version).toBe('1.2');
     expect(har.log.creator.name).toBe('mcp-gateway');
     const call = har.log.entries.find((e) => e.request.postData?.text.includes('"archived"'));
@@ -60,6 +62,7 @@ describe('logs export --format har, logs import and server health', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(out.stderr).toBe(`Exported an HTTP Archive to ${file}\n`);
     const withSecrets = readFileSync(file, 'utf8');
+    expect(await harProblems(JSON.parse(withSecrets))).toEqual([]);
     expect(withSecrets).toMatch(/"authorization","value":"Bearer \[REDACTED:/i);
     expect(withSecrets).not.toContain('cli-client-secret-5678');
   });

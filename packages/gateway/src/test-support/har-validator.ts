@@ -1,17 +1,19 @@
 // Checks a HAR document against the HAR 1.2 JSON schemas (har-schema, the
 // schemas behind har-validator) with ajv, plus what a schema cannot say: the
 // URLs are absolute and an entry's time is the sum of its timings.
-import { Ajv, type AnySchema, type AnySchemaObject, type ErrorObject } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { AnySchema, AnySchemaObject, ErrorObject } from 'ajv';
 import { createRequire } from 'node:module';
 
+// Required, not imported: the same module objects under vitest's ESM and Playwright's CommonJS transform.
 const require = createRequire(import.meta.url);
+const { Ajv } = require('ajv') as typeof import('ajv');
+const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
 const schemas = require('har-schema') as Record<string, AnySchema>;
 const draft06 = require('ajv/dist/refs/json-schema-draft-06.json') as AnySchemaObject;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 ajv.addMetaSchema(draft06);
-addFormats.default(ajv);
+addFormats(ajv);
 // har-schema writes JSON Schema's "minimum" as "min" (timings >= -1): check what it means.
 ajv.addKeyword({ keyword: 'min', type: 'number', schemaType: 'number', validate: (min: number, value: number) => value >= min });
 for (const schema of Object.values(schemas)) ajv.addSchema(schema);
