@@ -2,6 +2,7 @@
 import type { ServerView } from '@mcp-gateway/gateway/types';
 import { Link } from '../router/router.js';
 import { CopyButton } from './CopyButton.js';
+import { DemoButton } from './DemoButton.js';
 import { Snippets } from './Snippets.js';
 
 export function EmptyState({ servers }: { servers: ServerView[] | null }) {
@@ -10,6 +11,7 @@ export function EmptyState({ servers }: { servers: ServerView[] | null }) {
     <div className="empty-panel onboarding">
       <h2>No traffic recorded yet</h2>
       <p>This page shows every JSON-RPC message between your MCP clients and servers, live. To see some:</p>
+      <DemoButton />
       <ol className="steps">
         <li className={first ? 'done' : ''}>
           <h3>1. Add the MCP server you want to watch</h3>
