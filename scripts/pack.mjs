@@ -11,6 +11,7 @@
 //   lib/main.js      the CLI with the gateway, bundled by esbuild from tsc's output; ESM and
 //                    code-split, so `--version` and `--help` still load no gateway code
 //   lib/writer-worker.js  the storage writer thread, which the gateway starts from its own file
+//   lib/otel-worker.js    the OpenTelemetry exporter thread, started the same way when export is on
 //   lib/chunk-*.js   code both entries share
 //   ui/              packages/ui/dist
 //   drizzle/         the SQL migrations and meta/_journal.json (drizzle-kit's snapshots stay out)
@@ -78,6 +79,7 @@ async function bundle() {
       // Named as in the CLI's dist/, so code that finds the entry as ./main.js beside it still does.
       main: 'packages/cli/dist/main.js',
       'writer-worker': 'packages/gateway/dist/store/writer-worker.js',
+      'otel-worker': 'packages/gateway/dist/otel/otel-worker.js',
     },
     outdir: path.join(STAGE, 'lib'),
     chunkNames: 'chunk-[hash]',
@@ -202,7 +204,7 @@ async function main(argv) {
     return 2;
   }
   if (!argv.includes('--no-build')) run('pnpm', ['build']);
-  for (const needed of ['packages/cli/dist/main.js', 'packages/gateway/dist/store/writer-worker.js', 'packages/ui/dist/index.html']) {
+  for (const needed of ['packages/cli/dist/main.js', 'packages/gateway/dist/store/writer-worker.js', 'packages/gateway/dist/otel/otel-worker.js', 'packages/ui/dist/index.html']) {
     if (!existsSync(path.join(REPO, needed))) fail(`${needed} is missing; run pnpm build (or drop --no-build)`);
   }
   rmSync(STAGE, { recursive: true, force: true });
