@@ -26,7 +26,7 @@ export function TextDiff({ before, after }: { before: string | null; after: stri
   return (
     <pre className="text-diff" aria-label="Changes">
       {parts.map((part, i) => (
-        <span key={i} className={part.added ? 'diff-add' : part.removed ? 'diff-del' : undefined}>
+        <span key={i} className={part.added ? 'adiff-add' : part.removed ? 'adiff-del' : undefined}>
           {part.added && <span className="sr-only">added: </span>}
           {part.removed && <span className="sr-only">removed: </span>}
           <Visible text={part.value} />

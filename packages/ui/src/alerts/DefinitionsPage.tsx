@@ -32,7 +32,7 @@ function EntryDiff({ before, after }: { before: DefinitionEntry | undefined; aft
       </summary>
       <pre className="text-diff">
         {diffLines(a, b).map((part, i) => (
-          <span key={i} className={part.added ? 'diff-add' : part.removed ? 'diff-del' : 'diff-same'}>
+          <span key={i} className={part.added ? 'adiff-add' : part.removed ? 'adiff-del' : 'adiff-same'}>
             <Visible text={part.value} />
           </span>
         ))}
