@@ -27,6 +27,8 @@ import type { RestoreOptions } from './commands/restore.js';
 import type { ConnectOptions } from './commands/connect.js';
 import type { DemoOptions } from './commands/demo.js';
 import type { ReplayOptions, VerifyOptions } from './commands/replay.js';
+import type { McpOptions } from './commands/mcp.js';
+import type { TokenOptions } from './commands/token.js';
 
 export interface ProgramContext {
   /**
@@ -59,6 +61,7 @@ export function buildProgram(context: ProgramContext): Command {
   addAuditCommand(program);
   addAlertCommands(program);
   addReplayCommands(program);
+  addGatewayMcpCommands(program);
   addClientCommands(program);
   addBridgeCommands(program);
   addFirstRunCommands(program);
@@ -259,6 +262,36 @@ function addReplayCommands(program: Command): void {
     .action(async (session: string, _options: unknown, command: Command) => {
       const { verifySession } = await import('./commands/replay.js');
       await verifySession({ ...command.optsWithGlobals<Omit<VerifyOptions, 'session'>>(), session });
+    });
+}
+
+function addGatewayMcpCommands(program: Command): void {
+  program
+    .command('mcp')
+    .description("the gateway's own MCP server over stdio (the same tools as http://127.0.0.1:3333/gateway/mcp), for clients that only launch commands")
+    .addOption(portOption("port of the gateway to start when none runs for the home (a running gateway's own port wins)"))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'It works through the running gateway\'s API; when none runs for the home it starts one in the background',
+        '(it keeps running; stop it with: mcp-gateway stop). Diagnostics go to stderr only.',
+        '',
+        'In a client config: { "command": "mcp-gateway", "args": ["mcp"] }',
+      ].join('\n'),
+    )
+    .action(async (_options: unknown, command: Command) => {
+      const { runMcp } = await import('./commands/mcp.js');
+      await runMcp(command.optsWithGlobals<McpOptions>());
+    });
+
+  program
+    .command('token')
+    .description('print the gateway token (kept in <home>/token across restarts; MCP_GATEWAY_TOKEN wins), or replace it with --rotate')
+    .option('--rotate', 'make a new token; a running gateway refuses the old one at once (audited)')
+    .action(async (_options: unknown, command: Command) => {
+      const { showToken } = await import('./commands/token.js');
+      await showToken(command.optsWithGlobals<TokenOptions>());
     });
 }
 

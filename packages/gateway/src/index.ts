@@ -31,3 +31,7 @@ export { acceptBaselines, serversWithDefinitions } from './store/definitions.js'
 export { ALERT_RULES } from './alerts/catalog.js';
 export { escapeInvisible } from './alerts/unicode.js';
 export type * from './types.js';
+export { createGatewayMcpServer } from './gateway-mcp/server.js';
+export { serveGatewayMcpOverStdio } from './gateway-mcp/stdio.js';
+export { apiClient } from './gateway-mcp/api-client.js';
+export { GatewayToken, TokenError, readToken } from './security/gateway-token.js';
