@@ -192,4 +192,36 @@ describe('stdio sessions', () => {
       await receiver.close();
     }
   });
+
+  it('end when the idle reaper stops the process, and at shutdown', async () => {
+    const receiver = await startOtlpReceiver();
+    const gateway = await startOtelGateway(
+      { local: { command: process.execPath, args: [STDIO_SERVER] } },
+      { endpoint: receiver.url, scheduleDelayMs: 20, metricExportIntervalMs: 200 },
+      tempHome(),
+      { stdioIdleMs: 300 },
+    );
+    const sessionCount = (): number =>
+      (receiver.metrics.filter((m) => m.name === 'mcp.client.session.duration').at(-1)?.points ?? []).reduce((n, p) => n + (p.count ?? 0), 0);
+    try {
+      const idle = await connect(`${gateway.url}/s/local/mcp`);
+      await idle.client.callTool({ name: 'echo', arguments: { text: 'then idle' } });
+      // Closing ends the client's GET stream but sends no DELETE, and the process lives on: only the reaper ends this one.
+      await idle.client.close();
+      const reaped = await eventually(() => {
+        const points = receiver.metrics.filter((m) => m.name === 'mcp.client.session.duration').at(-1)?.points ?? [];
+        return points.find((p) => (p.count ?? 0) >= 1 && p.attributes['error.type'] === undefined);
+      }, 10_000);
+      expect(reaped.sum).toBeGreaterThanOrEqual(0.3);
+      const open = await connect(`${gateway.url}/s/local/mcp`);
+      await open.client.callTool({ name: 'echo', arguments: { text: 'still open at shutdown' } });
+      const before = sessionCount();
+      await gateway.stop();
+      // The last metric export, at shutdown, has the session that was still open.
+      expect(sessionCount()).toBe(before + 1);
+    } finally {
+      await gateway.stop();
+      await receiver.close();
+    }
+  });
 });

@@ -7,9 +7,14 @@ import { join } from 'node:path';
 import { eventually, startTestGateway, tempHome, type TestGateway } from './gateway.js';
 import type { OtlpReceiver, ReceivedSpan } from './otlp-receiver.js';
 
-export async function startOtelGateway(servers: Record<string, unknown>, otel: Record<string, unknown>, home = tempHome()): Promise<TestGateway> {
+export async function startOtelGateway(
+  servers: Record<string, unknown>,
+  otel: Record<string, unknown>,
+  home = tempHome(),
+  extra: Parameters<typeof startTestGateway>[2] = {},
+): Promise<TestGateway> {
   writeOtelRegistry(home, servers, otel);
-  return startTestGateway(undefined, home);
+  return startTestGateway(undefined, home, extra);
 }
 
 export function writeOtelRegistry(home: string, servers: Record<string, unknown>, otel: Record<string, unknown>): void {
