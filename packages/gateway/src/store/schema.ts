@@ -34,12 +34,16 @@ export const messages = sqliteTable(
     origin: text('origin', { enum: ['client', 'replay'] }).notNull().default('client'),
     // On a replayed request: the recorded request it re-sends.
     replayOf: integer('replay_of'),
+    // The fault rule whose effect the row records (faults/); null for traffic no rule touched.
+    injected: text('injected'),
   },
   (t) => [
     index('messages_server_id').on(t.server, t.id),
     // Replayed rows are few: a partial index finds them (origin:replay) and a request's replays.
     index('messages_replay').on(t.id).where(sql`${t.origin} = 'replay'`),
     index('messages_replay_of').on(t.replayOf).where(sql`${t.replayOf} IS NOT NULL`),
+    // Injected rows are few (fault rules are off by default): a partial index finds them.
+    index('messages_injected').on(t.injected, t.id).where(sql`${t.injected} IS NOT NULL`),
     // Partial where the column is often null: a filter on it (col = ?) implies
     // NOT NULL, and rows without a value cost no index entry (migration 0010).
     index('messages_session_id').on(t.sessionId, t.id).where(sql`${t.sessionId} IS NOT NULL`),
