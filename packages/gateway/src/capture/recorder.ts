@@ -50,6 +50,37 @@ export const SESSION_GONE = 'session not found upstream (expired or deleted); th
 /** Method of the rows the gateway records when a client abandons a request. */
 export const ABORTED_METHOD = 'gateway/aborted';
 
+/** Method of the rows that record a fault rule's effect that is no message of its own (a delay, a drop, a cut, a hold). */
+export const FAULT_METHOD = 'gateway/fault';
+
+/** A message row as recorded, for whoever acts on it after (the fault rules). */
+export interface RecordedMessage {
+  id: number;
+  direction: Direction;
+  kind: ClassifiedMessage['kind'];
+  /** For answers, the method of the request they answer (when paired). */
+  method: string | null;
+  jsonrpcId: string | number | null;
+  /** The parsed message; undefined when it was too large to parse. */
+  value: unknown;
+  /** For answers: the request's row; null when unpaired. */
+  pairedId: number | null;
+  /** For a tools/call request and its answer: the tool's name. */
+  tool: string | null;
+  /** High-resolution epoch ms when it crossed, and for answers the time since the request. */
+  at: number;
+  durationMs: number | null;
+}
+
+/** How a row records a fault rule's effect (see MessageRecord.injected). */
+export interface InjectedMark {
+  rule: string;
+  /** The row whose message this one replaces or describes. */
+  relatedTo?: number | null;
+  /** An answer the client gets instead of this recorded one: the request is paired with the new row. */
+  replaces?: RecordedMessage;
+}
+
 const hrNow = (): number => performance.timeOrigin + performance.now();
 
 /**
@@ -156,12 +187,15 @@ export class ExchangeCapture {
   }
 
   /** The POST body the client sent (one message or a batch). */
-  clientBody(body: CollectedBody): void {
-    if (body.size === 0) return;
+  clientBody(body: CollectedBody): RecordedMessage[] {
+    if (body.size === 0) return [];
+    const recorded: RecordedMessage[] = [];
     for (const [message, text] of split(body)) {
-      const rowId = this.record('client_to_server', message, text, body, 'http-body', null);
-      this.clientRowIds.push(rowId);
+      const row = this.record('client_to_server', message, text, body, 'http-body', null);
+      this.clientRowIds.push(row.id);
+      recorded.push(row);
     }
+    return recorded;
   }
 
   /** Status and headers of the upstream's answer. */
@@ -186,14 +220,14 @@ export class ExchangeCapture {
   }
 
   /** A JSON (or any non-SSE) response body. */
-  serverBody(body: CollectedBody): void {
-    this.serverMessage(body, 'http-body');
+  serverBody(body: CollectedBody): RecordedMessage[] {
+    return this.serverMessage(body, 'http-body');
   }
 
   /** Messages from the server that crossed some other way (a stdio line, say). */
-  serverMessage(body: CollectedBody, stream: StreamKind): void {
-    if (body.size === 0) return;
-    for (const [message, text] of split(body)) this.record('server_to_client', message, text, body, stream, null);
+  serverMessage(body: CollectedBody, stream: StreamKind): RecordedMessage[] {
+    if (body.size === 0) return [];
+    return split(body).map(([message, text]) => this.record('server_to_client', message, text, body, stream, null));
   }
 
   /** The session became known after the exchange began (a stdio process gets one when initialized). */
@@ -209,20 +243,44 @@ export class ExchangeCapture {
   }
 
   /** One SSE event of a POST answer or of the GET stream. */
-  serverEvent(event: SseEvent, stream: Extract<StreamKind, 'post-sse' | 'get-sse' | 'legacy-sse'>): void {
+  serverEvent(event: SseEvent, stream: Extract<StreamKind, 'post-sse' | 'get-sse' | 'legacy-sse'>): RecordedMessage[] {
     // Priming events and bare id/retry blocks carry no message; a legacy
     // `endpoint` event carries a URL, not JSON-RPC.
-    if (event.data === null || event.data === '' || event.event !== 'message') return;
+    if (event.data === null || event.data === '' || event.event !== 'message') return [];
     const body: CollectedBody = { text: event.data, size: event.dataBytes, truncated: event.truncated, tail: event.tail };
-    for (const [message, text] of split(body)) this.record('server_to_client', message, text, body, stream, event.id);
+    return split(body).map(([message, text]) => this.record('server_to_client', message, text, body, stream, event.id));
   }
 
-  /** An answer the gateway made up because the upstream could not give one (it is down, say). */
-  gatewayAnswer(status: number, text: string): void {
+  /**
+   * An answer the gateway made up because the upstream could not give one (it is down, say),
+   * or because a fault rule answered instead of the upstream (`fault`: the rule, and the headers sent).
+   */
+  gatewayAnswer(status: number, text: string, fault?: { rule: string; headers?: Record<string, string> }): RecordedMessage[] {
     this.status = status;
-    this.recorder.options.sink.enqueue({ op: 'exchange-update', id: this.id, update: { status } });
+    const update = fault?.headers ? { status, responseHeaders: this.recorder.options.redactorFor(this.init.server).headers(fault.headers).value } : { status };
+    this.recorder.options.sink.enqueue({ op: 'exchange-update', id: this.id, update });
+    if (this.clientRowIds.length > 0 && fault) this.recorder.options.sink.enqueue({ op: 'annotate', ids: this.clientRowIds, httpStatus: status, sessionId: null });
+    if (text === '') return [];
     const body: CollectedBody = { text, size: Buffer.byteLength(text), truncated: false, tail: null };
-    for (const [message, part] of split(body)) this.record('server_to_client', message, part, body, 'gateway', null);
+    const mark = fault ? { rule: fault.rule } : undefined;
+    return split(body).map(([message, part]) => this.record('server_to_client', message, part, body, 'gateway', null, null, mark));
+  }
+
+  /**
+   * A message a fault rule put in place of (or besides) what was sent: a rewritten or edited
+   * message, or an answer instead of the upstream's. `stream` and `sseEventId` are how it travelled.
+   */
+  injectedMessage(direction: Direction, text: string, mark: InjectedMark, stream: StreamKind = 'gateway', sseEventId: string | null = null): RecordedMessage[] {
+    const body: CollectedBody = { text, size: Buffer.byteLength(text), truncated: false, tail: null };
+    return split(body).map(([message, part]) => this.record(direction, message, part, body, stream, sseEventId, mark.relatedTo ?? null, mark));
+  }
+
+  /** A fault rule's effect that is no message of its own: a `gateway/fault` row saying what was done. */
+  faultNote(direction: Direction, rule: string, effect: Record<string, unknown>, relatedTo: number | null): RecordedMessage {
+    const text = JSON.stringify({ jsonrpc: '2.0', method: FAULT_METHOD, params: { rule, ...effect } });
+    const body: CollectedBody = { text, size: Buffer.byteLength(text), truncated: false, tail: null };
+    const [[message, part]] = split(body) as [[Classified, string]];
+    return this.record(direction, message, part, body, 'gateway', null, relatedTo, { rule });
   }
 
   /**
@@ -265,7 +323,8 @@ export class ExchangeCapture {
     stream: StreamKind,
     sseEventId: string | null,
     relatedTo: number | null = null,
-  ): number {
+    mark?: InjectedMark,
+  ): RecordedMessage {
     const { sink, now } = this.recorder.options;
     const at = now();
     const id = sink.allocateMessageId();
@@ -278,7 +337,17 @@ export class ExchangeCapture {
     const server = this.init.server;
 
     const isAnswer = message.kind === 'response' || message.kind === 'error';
-    if (message.kind === 'request' && message.id !== null) {
+    let tool: string | null = null;
+    const replaces = mark?.replaces;
+    if (isAnswer && replaces !== undefined) {
+      // In place of an answer already recorded (and paired): the request now points at what the client got.
+      method = replaces.method;
+      tool = replaces.tool;
+      pairedId = replaces.pairedId;
+      if (replaces.durationMs !== null) durationMs = Math.round((replaces.durationMs + (at - replaces.at)) * 1000) / 1000;
+      if (pairedId !== null) sink.enqueue({ op: 'pair', requestId: pairedId, responseId: id });
+    } else if (message.kind === 'request' && message.id !== null) {
+      tool = toolOf(callKey(message.value, method), method);
       const retryOf = retryKey(message.value, method);
       const root = retryOf === null ? undefined : relations.conversationRoot(server, retryOf);
       relatedId = root ?? null;
@@ -294,10 +363,11 @@ export class ExchangeCapture {
       if (direction === 'client_to_server') this.local.set(localKey(message.id), pending);
       pairing.add({ server, sessionId: this.sessionId, direction, id: message.id }, pending);
       if (message.progressToken !== null) relations.addProgressToken({ server, sessionId: this.sessionId, direction }, message.progressToken, id);
-    } else if (isAnswer && message.id !== null) {
-      const request = this.takeRequest(direction, message.id);
+    } else if (isAnswer) {
+      const request = message.id !== null ? this.takeRequest(direction, message.id) : this.takeOnlyRequest(direction);
       if (request) {
         method = request.method;
+        tool = toolOf(request.target, method);
         pairedId = request.rowId;
         durationMs = Math.round((at - request.at) * 1000) / 1000;
         sink.enqueue({ op: 'pair', requestId: request.rowId, responseId: id });
@@ -336,9 +406,10 @@ export class ExchangeCapture {
       redactions: stored.redactions,
       origin: this.origin,
       replayOf: direction === 'client_to_server' && message.kind === 'request' ? (this.init.replay?.replayOf ?? null) : null,
+      injected: mark?.rule ?? null,
     };
     sink.enqueue({ op: 'message', row });
-    return id;
+    return { id, direction, kind: message.kind, method, jsonrpcId: message.id, value: message.value, pairedId, tool, at, durationMs };
   }
 
   /** The request a progress or cancellation notification belongs to, if known. */
@@ -360,6 +431,16 @@ export class ExchangeCapture {
     return null;
   }
 
+  /**
+   * An error without an id (a 404 "Session not found", a parse error) on the
+   * HTTP answer to a POST that carried one request can only answer that request.
+   */
+  private takeOnlyRequest(answerDirection: Direction): PendingRequest | undefined {
+    if (answerDirection !== 'server_to_client' || this.local.size !== 1) return undefined;
+    const [key] = this.local.keys();
+    return key === undefined ? undefined : this.takeRequest(answerDirection, key.startsWith('n') ? Number(key.slice(1)) : key.slice(1));
+  }
+
   private takeRequest(answerDirection: Direction, id: string | number): PendingRequest | undefined {
     const requestDirection = opposite(answerDirection);
     const server = this.init.server;
@@ -374,6 +455,12 @@ export class ExchangeCapture {
     }
     return this.recorder.pairing.take({ server, sessionId: this.sessionId, direction: requestDirection, id });
   }
+}
+
+/** The tool of a `call:tools/call:<name>` key. */
+function toolOf(target: string | null, method: string | null): string | null {
+  const prefix = 'call:tools/call:';
+  return method === 'tools/call' && target !== null && target.startsWith(prefix) && target.length > prefix.length ? target.slice(prefix.length) : null;
 }
 
 function localKey(id: string | number): string {

@@ -155,6 +155,10 @@ describe('replay', () => {
     const gone = await post(g, `/messages/${original.id}/replay`, { session: 'live' });
     expect(gone.status).toBe(409);
     expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('session_gone');
+    // The upstream's 404 carries an error with id null; on the POST of one request it answers that request.
+    const sent = g.messages().filter((m) => m.origin === 'replay' && m.kind === 'request').at(-1)!;
+    const answer = g.messages().find((m) => m.id === sent.pairedId);
+    expect(answer).toMatchObject({ kind: 'error', httpStatus: 404, pairedId: sent.id, method: 'tools/call' });
   });
 
   it('records the progress of a replayed call, linked to it', async () => {
