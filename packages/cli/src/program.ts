@@ -319,6 +319,7 @@ function addClientCommands(program: Command): void {
     .option('--force', 'replace servers of the same name that are already registered')
     .option('--project <dir>', 'read project-scope files from this folder (default: the current folder)')
     .option('--file <path>', "read this file instead of the client's usual ones")
+    .option('--no-start', 'with --rewrite: do not start a gateway in the background for a client that reaches it by URL')
     .addOption(portOption('gateway port for the proxy URLs, when no gateway is running'))
     .addHelpText(
       'after',

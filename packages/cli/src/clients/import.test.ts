@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,14 @@ beforeEach(() => {
   mkdirSync(project);
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** The CLI with a temporary HOME: no test reads or writes the real client configs. */
 function cli(...args: string[]): Promise<CliResult> {
@@ -186,7 +195,7 @@ describe.each(CASES)('mcp-gateway import $client', (c) => {
     for (const skipped of c.skipped) expect(apply.stdout).toContain(`skipped ${skipped}:`);
     files.forEach((f, i) => expect(readFileSync(f.file).equals(originals[i] as Buffer)).toBe(true));
 
-    const rewrite = await cli('import', c.client, '--project', project, '--apply', '--rewrite');
+    const rewrite = await cli('import', c.client, '--project', project, '--apply', '--rewrite', '--no-start');
     expect(rewrite.code, rewrite.stderr).toBe(0);
     expect(rewrite.stdout).toContain(`mcp-gateway restore ${c.client}`);
     const after = files.map((f) => parseFile(f.file));
@@ -240,9 +249,9 @@ describe('import details', () => {
     place('codex-config.toml', join(userHome, '.codex', 'config.toml'));
     place('vscode-mcp.json', join(project, '.vscode', 'mcp.json'));
     place('claude.json', join(userHome, '.claude.json'));
-    expect((await cli('import', 'codex', '--apply', '--rewrite')).code).toBe(0);
-    expect((await cli('import', 'vscode', '--project', project, '--apply', '--rewrite')).code).toBe(0);
-    const claude = await cli('import', 'claude-code', '--project', project, '--apply', '--rewrite');
+    expect((await cli('import', 'codex', '--apply', '--rewrite', '--no-start')).code).toBe(0);
+    expect((await cli('import', 'vscode', '--project', project, '--apply', '--rewrite', '--no-start')).code).toBe(0);
+    const claude = await cli('import', 'claude-code', '--project', project, '--apply', '--rewrite', '--no-start');
     expect(claude.code, claude.stderr).toBe(0);
     const servers = registry();
     expect(servers.figma).toMatchObject({ type: 'http', url: 'https://mcp.figma.com/mcp', headers: { 'X-Figma-Region': 'us-east-1', Authorization: 'Bearer ${env:FIGMA_OAUTH_TOKEN}' } });
@@ -266,7 +275,7 @@ describe('import details', () => {
   it('skips a name that is already registered with a line, and does not rewrite its entry, unless --force', async () => {
     const file = place('cursor-mcp.json', join(userHome, '.cursor', 'mcp.json'));
     expect((await cli('server', 'add', 'notion', 'http://127.0.0.1:9/other')).code).toBe(0);
-    const result = await cli('import', 'cursor', '--project', project, '--apply', '--rewrite');
+    const result = await cli('import', 'cursor', '--project', project, '--apply', '--rewrite', '--no-start');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('skipped notion: a different server named "notion" is already registered; pass --force to replace it');
     expect(registry().notion?.url).toBe('http://127.0.0.1:9/other');
@@ -274,7 +283,7 @@ describe('import details', () => {
     expect(servers.notion?.url).toBe('https://mcp.notion.com/mcp');
     expect(servers.playwright?.url).toBe('http://127.0.0.1:3333/s/playwright/mcp');
 
-    const forced = await cli('import', 'cursor', '--project', project, '--apply', '--rewrite', '--force');
+    const forced = await cli('import', 'cursor', '--project', project, '--apply', '--rewrite', '--no-start', '--force');
     expect(forced.code, forced.stderr).toBe(0);
     expect(registry().notion?.url).toBe('https://mcp.notion.com/mcp');
     expect(get(parseFile(file), ['mcpServers']).notion?.url).toBe('http://127.0.0.1:3333/s/notion/mcp');
@@ -286,7 +295,7 @@ describe('import details', () => {
 
   it('uses the port of the running gateway or --port, and passes --port to connect when it is not 3333', async () => {
     const file = place('claude_desktop_config.json', join(userHome, '.config', 'Claude', 'claude_desktop_config.json'));
-    expect((await cli('import', 'claude-desktop', '--apply', '--rewrite', '--port', '4555')).code).toBe(0);
+    expect((await cli('import', 'claude-desktop', '--apply', '--rewrite', '--no-start', '--port', '4555')).code).toBe(0);
     const entry = get(parseFile(file), ['mcpServers']).filesystem as { args: string[] };
     expect(entry.args.slice(1)).toEqual(['--home', gatewayHome, 'connect', 'filesystem', '--port', '4555']);
   });
@@ -294,7 +303,7 @@ describe('import details', () => {
   it('restore refuses a file changed since the rewrite (exit 2, nothing written) unless --force, which backs the edit up first', async () => {
     const file = place('windsurf-mcp_config.json', join(userHome, '.codeium', 'windsurf', 'mcp_config.json'));
     const original = readFileSync(file);
-    expect((await cli('import', 'windsurf', '--apply', '--rewrite')).code).toBe(0);
+    expect((await cli('import', 'windsurf', '--apply', '--rewrite', '--no-start')).code).toBe(0);
     const edited = `${readFileSync(file, 'utf8')}\n`;
     writeFileSync(file, edited);
     const refused = await cli('restore', 'windsurf');
@@ -317,8 +326,8 @@ describe('import details', () => {
     const cursorFile = place('cursor-mcp.json', join(userHome, '.cursor', 'mcp.json'));
     const desktopFile = place('claude_desktop_config.json', join(userHome, '.config', 'Claude', 'claude_desktop_config.json'));
     const originals = [readFileSync(cursorFile), readFileSync(desktopFile)];
-    expect((await cli('import', 'cursor', '--project', project, '--apply', '--rewrite')).code).toBe(0);
-    expect((await cli('import', 'claude-desktop', '--apply', '--rewrite')).code).toBe(0);
+    expect((await cli('import', 'cursor', '--project', project, '--apply', '--rewrite', '--no-start')).code).toBe(0);
+    expect((await cli('import', 'claude-desktop', '--apply', '--rewrite', '--no-start')).code).toBe(0);
     expect(readFileSync(cursorFile).equals(originals[0] as Buffer)).toBe(false);
     const result = await cli('restore', '--all');
     expect(result.code, result.stderr).toBe(0);
@@ -330,11 +339,40 @@ describe('import details', () => {
     const real = place('cursor-mcp.json', join(root, 'dotfiles', 'cursor.json'));
     mkdirSync(join(userHome, '.cursor'));
     symlinkSync(real, join(userHome, '.cursor', 'mcp.json'));
-    expect((await cli('import', 'cursor', '--project', project, '--apply', '--rewrite')).code).toBe(0);
+    expect((await cli('import', 'cursor', '--project', project, '--apply', '--rewrite', '--no-start')).code).toBe(0);
     expect(lstatSync(join(userHome, '.cursor', 'mcp.json')).isSymbolicLink()).toBe(true);
     expect(readFileSync(real, 'utf8')).toContain('/s/notion/mcp');
     expect((await cli('restore', 'cursor')).code).toBe(0);
     expect(readFileSync(real, 'utf8')).toBe(readFileSync(join(FIXTURES, 'cursor-mcp.json'), 'utf8'));
+  });
+});
+
+describe('as a new user would', () => {
+  it('with a Cursor and a Claude Desktop config in place, two commands put the gateway in front of both and one takes it out', async () => {
+    const port = await freePort();
+    const cursorFile = place('cursor-mcp.json', join(userHome, '.cursor', 'mcp.json'));
+    const desktopFile = place('claude_desktop_config.json', join(userHome, '.config', 'Claude', 'claude_desktop_config.json'));
+    const originals = [readFileSync(cursorFile), readFileSync(desktopFile)];
+    try {
+      const cursor = await cli('import', 'cursor', '--apply', '--rewrite', '--port', String(port));
+      expect(cursor.code, cursor.stderr).toBe(0);
+      // Cursor reaches the gateway by URL: one was started for it, and outlives the import.
+      expect(cursor.stdout).toContain(`started a gateway for ${gatewayHome} in the background on port ${port}`);
+      const health = await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { authorization: `Bearer ${readFileSync(join(gatewayHome, 'token'), 'utf8').trim()}` } });
+      expect(health.status).toBe(200);
+      expect(get(parseFile(cursorFile), ['mcpServers']).notion?.url).toBe(`http://127.0.0.1:${port}/s/notion/mcp`);
+      const desktop = await cli('import', 'claude-desktop', '--apply', '--rewrite');
+      expect(desktop.code, desktop.stderr).toBe(0);
+      // The running gateway's port wins, and is written into the connect command.
+      expect((get(parseFile(desktopFile), ['mcpServers']).filesystem?.args as string[]).slice(-2)).toEqual(['--port', String(port)]);
+
+      const restore = await cli('restore', '--all');
+      expect(restore.code, restore.stderr).toBe(0);
+      expect(readFileSync(cursorFile).equals(originals[0] as Buffer)).toBe(true);
+      expect(readFileSync(desktopFile).equals(originals[1] as Buffer)).toBe(true);
+    } finally {
+      await cli('stop');
+    }
   });
 });
 
@@ -357,7 +395,7 @@ describe('import errors: one line naming the path and the fix, exit 2, nothing w
     const file = join(userHome, ...parts);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
-    await expectOneLine(await cli('import', client, '--apply', '--rewrite'), file, problem, 'nothing was changed');
+    await expectOneLine(await cli('import', client, '--apply', '--rewrite', '--no-start'), file, problem, 'nothing was changed');
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 

@@ -25,6 +25,7 @@ import { asUsageError } from '../gateway-errors.js';
 import { DEFAULT_HOST, type GlobalOptions } from '../options.js';
 import { say } from '../output.js';
 import { connectCommand } from '../self.js';
+import { ensureGateway } from '../connect/background.js';
 
 export interface ImportClientOptions extends GlobalOptions {
   client: string;
@@ -33,6 +34,8 @@ export interface ImportClientOptions extends GlobalOptions {
   force?: boolean;
   project?: string;
   file?: string;
+  /** false (--no-start): do not start a gateway for a client that reaches it by URL. */
+  start?: boolean;
   port: number;
 }
 
@@ -168,6 +171,12 @@ export async function importClient(options: ImportClientOptions): Promise<void> 
   }
   say(`Restart ${adapter.label} to use it. Undo with: mcp-gateway restore ${adapter.id}`);
   if (adapter.speaksHttp && !running) {
-    say(`${adapter.label} reaches them at ${baseUrl}: start the gateway with: mcp-gateway start${port === 3333 ? '' : ` --port ${port}`}`);
+    // The rewritten entries are URLs of a gateway: without one running they lead nowhere.
+    if (options.start === false) {
+      say(`${adapter.label} reaches them at ${baseUrl}: start the gateway with: mcp-gateway start${port === 3333 ? '' : ` --port ${port}`}`);
+    } else {
+      const started = await ensureGateway({ home, port, log: say });
+      say(`${adapter.label} reaches them at ${started.url}. After a restart of this machine, start it again with: mcp-gateway start${port === 3333 ? '' : ` --port ${port}`}`);
+    }
   }
 }
