@@ -7,8 +7,8 @@ import { say } from '../output.js';
 /** The platform's "open with the default browser" command. */
 function opener(link: string): { command: string; args: string[] } {
   if (process.platform === 'darwin') return { command: 'open', args: [link] };
-  // start is a cmd built-in; the empty string is the window title it would take the link for.
-  if (process.platform === 'win32') return { command: 'cmd', args: ['/c', 'start', '""', link.replace(/&/g, '^&')] };
+  // start is a cmd built-in; the empty argument (passed as "") is the window title it would otherwise take the link for.
+  if (process.platform === 'win32') return { command: 'cmd', args: ['/c', 'start', '', link.replace(/&/g, '^&')] };
   return { command: 'xdg-open', args: [link] };
 }
 
