@@ -45,8 +45,12 @@ const toMark = (row: ExchangeMarkRow): ExchangeMark => ({
 /** Related rows read per span at most (a long call's progress can run to thousands; the span keeps 128 events). */
 const MAX_RELATED = 200;
 
+/** Sessions whose protocol version is remembered (one lookup per span otherwise). */
+const MAX_PROTOCOLS = 10_000;
+
 export class StoreSource implements SpanSource {
   private readonly queries: MessageQueries;
+  private readonly protocols = new Map<string, string>();
 
   constructor(private readonly sqlite: Database.Database) {
     this.queries = new MessageQueries(sqlite);
@@ -71,8 +75,17 @@ export class StoreSource implements SpanSource {
   }
 
   protocolVersion(server: string, sessionId: string): string | null {
+    const key = `${server}\u0000${sessionId}`;
+    const known = this.protocols.get(key);
+    if (known !== undefined) return known;
     const sql = 'SELECT protocol_version FROM sessions WHERE server = ? AND session_id = ?';
-    return (this.queries.cache.get(sql).pluck().get(server, sessionId) as string | null | undefined) ?? null;
+    const found = (this.queries.cache.get(sql).pluck().get(server, sessionId) as string | null | undefined) ?? null;
+    // A session's version is settled by its initialize; until then (null) it is asked again.
+    if (found !== null) {
+      if (this.protocols.size >= MAX_PROTOCOLS) this.protocols.clear();
+      this.protocols.set(key, found);
+    }
+    return found;
   }
 
   /** Messages with ids in (after, through], oldest first, at most `limit`. */
