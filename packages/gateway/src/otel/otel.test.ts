@@ -1,7 +1,10 @@
 // A real gateway exporting to a real OTLP/HTTP receiver, for real SDK
 // sessions with a real SDK upstream: what the spans and metrics say.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type TestGateway } from '../test-support/gateway.js';
+import { eventually, startTestGateway, type TestGateway } from '../test-support/gateway.js';
 import { connect, PARENT_ID, spanWhere, startOtelGateway, TRACE_ID, TRACEPARENT } from '../test-support/otel-gateway.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../test-support/otlp-receiver.js';
 import { startUpstream, type TestUpstream } from '../test-support/upstream.js';
@@ -161,5 +164,47 @@ describe('OpenTelemetry export over OTLP/HTTP protobuf', () => {
     }
     expect(health.otel).toMatchObject({ enabled: true, dropped: 0, failed: 0, lastError: null });
     expect(health.otel.exported).toBeGreaterThan(0);
+  });
+});
+
+describe('configured by the standard OTEL_* variables alone', () => {
+  const names = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_BSP_SCHEDULE_DELAY'] as const;
+  const saved = new Map(names.map((n) => [n, process.env[n]]));
+
+  afterAll(() => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('exports with no "otel" section, and spans a server\'s request to the client (elicitation) too', async () => {
+    const receiver = await startOtlpReceiver();
+    const upstream = await startUpstream();
+    Object.assign(process.env, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_SERVICE_NAME: 'agents-gateway',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=ci,team=tools',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    });
+    const gateway = await startTestGateway({ up: { url: upstream.url } });
+    try {
+      const client = new Client({ name: 'otel-elicit', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+      client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada' } }));
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/s/up/mcp`)));
+      await client.callTool({ name: 'elicit', arguments: {} });
+      await client.close();
+      const elicit = await spanWhere(receiver, (s) => s.name === 'elicitation/create');
+      expect(elicit.kind).toBe(3);
+      expect(elicit.attributes).toMatchObject({ 'mcp.method.name': 'elicitation/create', 'mcp_gateway.direction': 'server_to_client' });
+      const call = await spanWhere(receiver, (s) => s.name === 'tools/call elicit');
+      expect(call.resource).toMatchObject({ 'service.name': 'agents-gateway', 'deployment.environment.name': 'ci', team: 'tools' });
+      expect(receiver.requests.some((r) => r.path === '/v1/traces' && r.contentType.startsWith('application/json'))).toBe(true);
+    } finally {
+      await gateway.stop();
+      await upstream.close();
+      await receiver.close();
+    }
   });
 });
