@@ -21,8 +21,13 @@ export function adoptTokenFromLocation(): void {
   window.history.replaceState(window.history.state, '', `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ''}`);
 }
 
+/** The token this tab signed in with (null before the printed link was opened). */
+export function storedToken(): string | null {
+  return window.localStorage.getItem(TOKEN_KEY);
+}
+
 function withToken(init: RequestInit): RequestInit {
-  const token = window.localStorage.getItem(TOKEN_KEY);
+  const token = storedToken();
   if (!token) return init;
   const headers = new Headers(init.headers);
   headers.set('authorization', `Bearer ${token}`);

@@ -5,6 +5,7 @@ import { api, type ServerEntry } from '../api/endpoints.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { commandLine, ServerForm } from '../components/ServerForm.js';
+import { GatewayMcpCard } from '../components/GatewayMcpCard.js';
 import { Snippets } from '../components/Snippets.js';
 import { duration } from '../format/format.js';
 import { Link, navigate, useLocation } from '../router/router.js';
@@ -194,6 +195,7 @@ export function ServersPage() {
           />
         ))}
       </div>
+      <GatewayMcpCard />
       <ConfirmDialog
         open={removing !== null}
         title={`Remove ${removing ?? ''}?`}
