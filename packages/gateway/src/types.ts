@@ -57,6 +57,12 @@ export interface MessageRecord {
   origin: MessageOrigin;
   /** On a replayed request: the id of the recorded request it re-sends; null elsewhere. */
   replayOf: number | null;
+  /**
+   * The fault rule whose effect this row records (what the client or the upstream was given
+   * instead of, or besides, what was sent: a made-up answer, a rewritten message, a `gateway/fault`
+   * note of a delay, drop, cut or hold); null for traffic no rule touched.
+   */
+  injected: string | null;
 }
 
 export type MessageOrigin = 'client' | 'replay';
@@ -109,6 +115,8 @@ export interface ExportLine {
   /** See MessageRecord.origin; absent in exports of builds before replay (read as `client`). */
   origin?: MessageOrigin;
   replayOf?: number | null;
+  /** See MessageRecord.injected; absent in exports of builds before fault rules. */
+  injected?: string | null;
 }
 
 export type ServerTransport = 'http' | 'sse' | 'stdio';
@@ -131,6 +139,89 @@ export interface GatewayHealth {
   version: string;
   storage: { ok: boolean; error: string | null; pendingWrites: number; droppedWrites: number };
   otel: OtelHealth;
+  /** The fault rules acting on traffic now (empty when none: the usual case). */
+  faults: FaultView[];
+}
+
+// ---- fault rules (`"faults"` in mcp.json, /api/faults; see faults/) ----
+
+/** One RFC 6902 operation (`path` and `from` are JSON Pointers). */
+export type JsonPatchOperation =
+  | { op: 'add'; path: string; value: unknown }
+  | { op: 'replace'; path: string; value: unknown }
+  | { op: 'test'; path: string; value: unknown }
+  | { op: 'remove'; path: string }
+  | { op: 'move'; from: string; path: string }
+  | { op: 'copy'; from: string; path: string };
+
+export type FaultAction =
+  | { type: 'delay'; ms: number; jitterMs?: number | undefined; on?: 'request' | 'response' | undefined }
+  | { type: 'error'; code?: number | undefined; message?: string | undefined }
+  | { type: 'toolError'; text?: string | undefined }
+  | { type: 'hang' }
+  | { type: 'http'; status: number; headers?: Record<string, string> | undefined; body?: string | undefined }
+  | { type: 'cut'; afterEvents?: number | undefined }
+  | { type: 'reset' }
+  | { type: 'drop' }
+  | { type: 'rewrite'; patch: JsonPatchOperation[] }
+  | { type: 'pause'; timeoutMs?: number | undefined; onlyNext?: boolean | undefined };
+
+export interface FaultMatch {
+  /** Exact ("tools/call") or a prefix ("tools/*"); for answers, the method of the request they answer. */
+  method?: string | undefined;
+  /** The tool of a tools/call (and of its answer). */
+  tool?: string | undefined;
+  /** Default: requests for delay, error, toolError, hang, http and pause; answers for rewrite, cut, drop and reset. */
+  direction?: Direction | undefined;
+  session?: string | undefined;
+}
+
+/** A rule as mcp.json keeps it. */
+export interface FaultRule {
+  id: string;
+  /** A server name, or "*" for every server. */
+  server: string;
+  match?: FaultMatch | undefined;
+  action: FaultAction;
+  /** Fires this many times, then no more (counted since the gateway started: counters are not persisted). */
+  times?: number | undefined;
+  /** Fires for this share of the matching messages (0 < p <= 1). */
+  probability?: number | undefined;
+  /** Accepted when adding; kept as expiresAt. */
+  ttlSeconds?: number | undefined;
+  expiresAt?: string | undefined;
+}
+
+/** A rule as the API lists it. */
+export interface FaultView extends Omit<FaultRule, 'expiresAt' | 'ttlSeconds'> {
+  /** When it stops firing (ISO 8601); null: never. */
+  expiresAt: string | null;
+  /** How often it fired since the gateway started. */
+  fired: number;
+  /** Not expired, and not used up (`times`, `onlyNext`). */
+  active: boolean;
+}
+
+export interface FaultList {
+  faults: FaultView[];
+}
+
+/** A message held by a `pause` rule until someone continues or aborts it (or it times out). */
+export interface BreakpointView {
+  id: string;
+  ruleId: string;
+  server: string;
+  session: string | null;
+  direction: Direction;
+  /** The held JSON-RPC message (as sent: not redacted; the API needs the token). */
+  message: unknown;
+  heldAt: string;
+  /** When it continues unchanged by itself. */
+  timeoutAt: string;
+}
+
+export interface BreakpointList {
+  breakpoints: BreakpointView[];
 }
 
 /** OpenTelemetry export (`"otel"` in mcp.json, OTEL_* variables): spans sent, dropped (queue full) and failed (refused or unreachable collector) since start. */

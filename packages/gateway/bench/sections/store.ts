@@ -59,6 +59,7 @@ async function writerCeiling(ctx: Ctx): Promise<void> {
       redactions: [],
       origin: 'client',
       replayOf: null,
+      injected: null,
       ...extra,
     },
   });

@@ -9,6 +9,7 @@ import type { OtelHealth } from '../types.js';
 import type { UpstreamHealth } from './upstream-health.js';
 import type { Replayer } from '../replay/replayer.js';
 import type { ServerEntry } from '../registry/schema.js';
+import type { FaultRules } from '../faults/rules.js';
 
 export interface ApiDeps {
   registry: LiveRegistry;
@@ -31,6 +32,8 @@ export interface ApiDeps {
   otelHealth?: () => OtelHealth;
   /** The drift and poisoning analyzer (alerts/): alert and baseline endpoints wait for it to catch up; without it they read what is stored. */
   alerts?: { settled(): Promise<void>; baselinesChanged(server: string): void };
+  /** Fault rules and breakpoints (/api/faults, /api/breakpoints); without them those answer 503 and health lists none. */
+  faults?: FaultRules;
   /** The demo server's entry (its command runs `mcp-gateway demo-server`), for POST /api/demo; without it that answers 503. */
   demo?: { entry: ServerEntry };
   /** Tuning, for tests: events one stream may buffer, keep-alive interval, upstream health timings. */

@@ -148,7 +148,7 @@ describe('an event stream that cannot keep up', () => {
       const row: MessageRecord = {
         id: next++, timestamp: Date.now(), server: 's', sessionId: null, direction: 'client_to_server', kind: 'notification',
         method: 'notifications/x', jsonrpcId: null, pairedId: null, relatedId: null, durationMs: null, httpStatus: null,
-        exchangeId: null, stream: null, sseEventId: null, size: 2, body: '{}', truncated: false, isError: false, redactions: [], origin: 'client', replayOf: null,
+        exchangeId: null, stream: null, sseEventId: null, size: 2, body: '{}', truncated: false, isError: false, redactions: [], origin: 'client', replayOf: null, injected: null,
       };
       rows.push(row);
     }

@@ -3,6 +3,7 @@
 // bottom keep them equal to the public types in types.ts.
 import { z } from 'zod';
 import { alertSchemas } from './alert-schemas.js';
+import { faultSchemas, faultViewSchema } from './fault-schemas.js';
 import { AUDIT_EVENTS, type AuditPage } from '../store/audit.js';
 import type * as T from '../types.js';
 
@@ -19,6 +20,7 @@ export const gatewayHealthSchema = z.object({
   version: z.string(),
   storage: z.object({ ok: z.boolean(), error: z.string().nullable(), pendingWrites: z.number(), droppedWrites: z.number() }),
   otel: z.object({ enabled: z.boolean(), exported: z.number(), dropped: z.number(), failed: z.number(), lastError: z.string().nullable() }),
+  faults: z.array(faultViewSchema).describe('The fault rules acting on traffic now; empty when none'),
 });
 
 export const serverViewSchema = z.object({
@@ -68,6 +70,7 @@ export const messageRecordSchema = z.object({
   redactions: z.array(z.string()),
   origin: z.enum(['client', 'replay']),
   replayOf: z.number().nullable(),
+  injected: z.string().nullable().describe('The fault rule whose effect this row records; null for traffic no rule touched'),
 });
 
 export const pairSummarySchema = z.object({
@@ -244,6 +247,7 @@ export const namedSchemas: Record<string, z.ZodType> = {
   AuditPage: auditPageSchema,
   Har: harSchema,
   ...alertSchemas,
+  ...faultSchemas,
   DiffEntry: diffEntrySchema,
   ReplayResult: replayResultSchema,
   VerifyReport: verifyReportSchema,

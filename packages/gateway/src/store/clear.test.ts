@@ -15,7 +15,7 @@ function row(id: number, server: string, body = JSON.stringify({ jsonrpc: '2.0',
   return {
     id, timestamp: 1000 + id, server, sessionId: `${server}-session`, direction: 'client_to_server', kind: 'notification', method: 'x',
     jsonrpcId: null, pairedId: null, relatedId: null, durationMs: null, httpStatus: 200, exchangeId: null, stream: null, sseEventId: null,
-    size: body.length, body, truncated: false, isError: false, redactions: [], origin: 'client', replayOf: null,
+    size: body.length, body, truncated: false, isError: false, redactions: [], origin: 'client', replayOf: null, injected: null,
   };
 }
 

@@ -25,7 +25,7 @@ function message(id: number, fields: Partial<MessageRecord> = {}): MessageRecord
     id, timestamp: 10_000 + id, server: 'srv', sessionId: 'S', direction: 'server_to_client', kind: 'notification',
     method: 'notifications/progress', jsonrpcId: null, pairedId: null, relatedId: null, durationMs: null, httpStatus: 200,
     exchangeId: null, stream: 'post-sse', sseEventId: null, size: 10, body: `{"jsonrpc":"2.0","method":"notifications/progress","params":{"n":${id}}}`,
-    truncated: false, isError: false, redactions: [], origin: 'client', replayOf: null, ...fields,
+    truncated: false, isError: false, redactions: [], origin: 'client', replayOf: null, injected: null, ...fields,
   };
 }
 

@@ -49,8 +49,8 @@ export function prepareDerivedWrites(sqlite: Database.Database): DerivedWrites {
   // Positional parameters: binding by name costs a lookup per column per row.
   const insertMessage = sqlite.prepare(
     `INSERT INTO messages (id, timestamp, server, session_id, direction, kind, method, jsonrpc_id, paired_id, related_id,
-       duration_ms, http_status, exchange_id, stream, sse_event_id, size, body, truncated, is_error, redactions, origin, replay_of)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       duration_ms, http_status, exchange_id, stream, sse_event_id, size, body, truncated, is_error, redactions, origin, replay_of, injected)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // Reads the bodies back (their pages are in the cache): one statement, so FTS5 keeps every row of the batch in one segment.
   const indexBodies = sqlite.prepare(
@@ -96,7 +96,7 @@ export function prepareDerivedWrites(sqlite: Database.Database): DerivedWrites {
        max_timestamp = max(max_timestamp, excluded.max_timestamp)`,
   );
 
-  const values: unknown[] = new Array(22);
+  const values: unknown[] = new Array(23);
 
   return {
     insert(rows) {
@@ -129,6 +129,7 @@ export function prepareDerivedWrites(sqlite: Database.Database): DerivedWrites {
         values[19] = row.redactions.join(',');
         values[20] = row.origin;
         values[21] = row.replayOf;
+        values[22] = row.injected;
         insertMessage.run(values);
         ids[i] = row.id;
 

@@ -24,6 +24,7 @@ export const exportLineSchema = z.object({
   size: z.number().int().nonnegative(),
   origin: z.enum(['client', 'replay']).optional(),
   replayOf: z.number().int().nullable().optional(),
+  injected: z.string().nullable().optional(),
 });
 
 type ParsedLine = z.infer<typeof exportLineSchema>;
@@ -114,6 +115,7 @@ export function insertImport(sqlite: Database.Database, lines: ParsedLine[], all
       redactions: [],
       origin: line.origin ?? 'client',
       replayOf: mapped(line.replayOf),
+      injected: line.injected ?? null,
     }),
   );
   // In file order (which initialize wins is decided by the order messages join a session), in one transaction.

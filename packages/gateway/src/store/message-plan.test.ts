@@ -54,7 +54,7 @@ function seedRows(): MessageRecord[] {
       body: JSON.stringify({ jsonrpc: '2.0', id: jsonId, method: 'x', params: { text: words, call: 'tools/call' } }),
       truncated: false,
       isError: kind === 'error' || (kind === 'response' && rnd() < 0.05),
-      redactions: [], origin: 'client', replayOf: null,
+      redactions: [], origin: 'client', replayOf: null, injected: null,
     });
   }
   return rows;

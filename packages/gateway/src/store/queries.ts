@@ -29,6 +29,7 @@ export function toExportLine(record: MessageRecord): ExportLine {
     origin: record.origin,
     replayOf: record.replayOf,
   };
+  if (record.injected !== null) line.injected = record.injected;
   if (record.truncated) line.truncated = true;
   return line;
 }

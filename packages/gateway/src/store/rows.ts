@@ -52,6 +52,7 @@ export interface MessageDbRow {
   redactions: string;
   origin: MessageOrigin;
   replay_of: number | null;
+  injected: string | null;
 }
 
 export function toMessageRecord(row: MessageDbRow): MessageRecord {
@@ -78,6 +79,7 @@ export function toMessageRecord(row: MessageDbRow): MessageRecord {
     redactions: row.redactions ? row.redactions.split(',') : [],
     origin: row.origin,
     replayOf: row.replay_of,
+    injected: row.injected,
   };
 }
 

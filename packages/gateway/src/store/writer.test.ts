@@ -50,7 +50,7 @@ function message(id: number, overrides: Partial<MessageRecord> = {}): WriteOp {
       body: '{}',
       truncated: false,
       isError: false,
-      redactions: [], origin: 'client', replayOf: null,
+      redactions: [], origin: 'client', replayOf: null, injected: null,
       ...overrides,
     },
   };

@@ -29,6 +29,7 @@ function record(id: number, partial: Partial<MessageListItem> = {}): MessageList
     redactions: [],
     origin: 'client',
     replayOf: null,
+    injected: null,
     bodyClipped: false,
     pair: null,
     ...partial,
