@@ -135,6 +135,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const audit = new AuditLog({ sink: writer, registry });
   alerts = new AlertService({
     file: paths.database,
+    startAfter: highestId(sqlite, 'messages'),
     writer,
     servers: { names: () => registry.names(), onChange: (listener) => registry.onChange(listener) },
     publish: (alert) => api?.alert(alert),

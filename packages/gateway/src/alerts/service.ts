@@ -14,6 +14,8 @@ import type { AnalyzerWorkerData, FromAnalyzer, ToAnalyzer } from './worker-prot
 export interface AlertServiceOptions {
   /** logs.db, which the analyzer's thread reads. */
   file: string;
+  /** The newest message id before any traffic (see AnalyzerWorkerData.startAfter). */
+  startAfter: number;
   /** The batch writer: what the analyzer found is queued like recorded messages. */
   writer: { enqueue(op: WriteOp): void; flush(): Promise<void> };
   /** The registered server names, and a way to hear when they change. */
@@ -38,7 +40,7 @@ export class AlertService {
 
   constructor(private readonly options: AlertServiceOptions) {
     const entry = workerEntry(new URL('./worker.js', import.meta.url));
-    const data: AnalyzerWorkerData = { file: options.file, servers: options.servers.names() };
+    const data: AnalyzerWorkerData = { file: options.file, servers: options.servers.names(), startAfter: options.startAfter };
     this.worker = new Worker(entry.script, { eval: entry.eval, workerData: data });
     // The thread never keeps the gateway alive by itself.
     this.worker.unref();
@@ -87,6 +89,11 @@ export class AlertService {
   /** New baselines were written for `server` (POST /api/servers/:name/baseline). */
   baselinesChanged(server: string): void {
     this.post({ type: 'baselines', server });
+  }
+
+  /** Messages were inserted outside the writer (an import): the analyzer reads them from the database. */
+  rowsInserted(firstId: number, lastId: number): void {
+    this.post({ type: 'inserted', firstId, lastId });
   }
 
   /** Takes what the analyzer has left (at most `timeoutMs`), then ends its thread. Call before the writer's close. */

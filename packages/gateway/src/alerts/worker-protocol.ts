@@ -7,6 +7,11 @@ export interface AnalyzerWorkerData {
   file: string;
   /** The registered server names, for the shadowing rule. */
   servers: string[];
+  /**
+   * The newest message id when the gateway started, before any traffic: with no progress mark yet (a
+   * database from before the analyzer), analysis starts after it rather than going through old history.
+   */
+  startAfter: number;
 }
 
 export type ToAnalyzer =
@@ -14,6 +19,8 @@ export type ToAnalyzer =
   | { type: 'servers'; names: string[] }
   /** Someone accepted new baselines for this server: read them again. */
   | { type: 'baselines'; server: string }
+  /** Rows with these ids were inserted without passing the writer (an import): read them from the database. */
+  | { type: 'inserted'; firstId: number; lastId: number }
   /** Answer `synced` once everything sent before is analyzed and its ops sent back. */
   | { type: 'sync'; id: number };
 

@@ -21,11 +21,13 @@ import type { WriteOp } from '../store/rows.js';
 import { Analyzer } from './analyzer.js';
 import type { AnalyzerWorkerData, FromAnalyzer, ToAnalyzer } from './worker-protocol.js';
 
-const CATCH_UP_PAGE = 500;
+const CATCH_UP_PAGE = 200;
+/** Catching up yields this long between pages, so a backlog never takes a core from the gateway at once. */
+const CATCH_UP_PAUSE_MS = 5;
 /** With nothing found, the progress mark is written at most this often. */
 const MARK_EVERY_MS = 1000;
 
-function serve({ file, servers }: AnalyzerWorkerData): void {
+function serve({ file, servers, startAfter }: AnalyzerWorkerData): void {
   const port = parentPort;
   if (!port) return;
   const send = (message: FromAnalyzer): void => port.postMessage(message);
@@ -42,8 +44,11 @@ function serve({ file, servers }: AnalyzerWorkerData): void {
   });
   analyzer.setServers(servers);
 
-  let through = readWatermark(sqlite) ?? 0;
+  // A database from before the analyzer existed is not analyzed backwards: it starts with what comes next.
+  const mark = readWatermark(sqlite);
+  let through = mark ?? startAfter;
   let markedAt = 0;
+  if (mark === null) send({ type: 'ops', ops: [{ op: 'analysis-mark', messageId: through }] });
   let catchingUp = true;
   const live: AnalysisRow[] = [];
   const syncs: number[] = [];
@@ -73,12 +78,27 @@ function serve({ file, servers }: AnalyzerWorkerData): void {
     analyze(page);
     if (page.length === CATCH_UP_PAGE) {
       // Let live rows and sync requests queue up between pages.
-      setImmediate(catchUp);
+      setTimeout(catchUp, CATCH_UP_PAUSE_MS);
       return;
     }
     catchingUp = false;
     analyze(live.splice(0));
     for (const id of syncs.splice(0)) send({ type: 'synced', id });
+  };
+
+  // Imported rows: their ids may be below what the live feed already passed, so they are read by range.
+  const readInserted = (after: number, last: number): void => {
+    const page = analysisRowsAfter(sqlite, methods, after, CATCH_UP_PAGE, last);
+    if (page.length === 0) return;
+    let ops: WriteOp[] = [];
+    try {
+      ops = analyzer.analyze(page);
+    } catch (error) {
+      send({ type: 'error', message: `analyzing imported messages failed: ${(error as Error).stack ?? String(error)}` });
+    }
+    if (ops.length > 0) send({ type: 'ops', ops });
+    const next = page[page.length - 1]?.id ?? last;
+    if (page.length === CATCH_UP_PAGE && next < last) setTimeout(() => readInserted(next, last), CATCH_UP_PAUSE_MS);
   };
 
   port.on('message', (message: ToAnalyzer) => {
@@ -92,6 +112,9 @@ function serve({ file, servers }: AnalyzerWorkerData): void {
         break;
       case 'baselines':
         analyzer.setBaselines(readBaselineRows(sqlite, message.server), message.server);
+        break;
+      case 'inserted':
+        readInserted(message.firstId - 1, message.lastId);
         break;
       case 'sync':
         if (catchingUp) syncs.push(message.id);

@@ -31,7 +31,7 @@ export interface ApiDeps {
   /** OpenTelemetry export counts for /api/health; without it, export shows as off. */
   otelHealth?: () => OtelHealth;
   /** The drift and poisoning analyzer (alerts/): alert and baseline endpoints wait for it to catch up; without it they read what is stored. */
-  alerts?: { settled(): Promise<void>; baselinesChanged(server: string): void };
+  alerts?: { settled(): Promise<void>; baselinesChanged(server: string): void; rowsInserted(firstId: number, lastId: number): void };
   /** Fault rules and breakpoints (/api/faults, /api/breakpoints); without them those answer 503 and health lists none. */
   faults?: FaultRules;
   /** The demo server's entry (its command runs `mcp-gateway demo-server`), for POST /api/demo; without it that answers 503. */

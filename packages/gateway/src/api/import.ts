@@ -68,6 +68,8 @@ export function importRoutes(ctx: ApiContext): RouteSpec[] {
         ctx.feed.publishMessages(rows);
         const result: ImportResult = { imported: rows.length, firstId: rows[0]?.id ?? null, lastId: rows[rows.length - 1]?.id ?? null };
         ctx.deps.audit.record('logs.imported', { detail: { ...result }, source: 'api' });
+        // Imported rows bypass the writer's feed: the analyzer reads them from the database.
+        if (result.firstId !== null && result.lastId !== null) ctx.deps.alerts?.rowsInserted(result.firstId, result.lastId);
         return c.json(result);
       },
     }),

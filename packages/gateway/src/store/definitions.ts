@@ -215,11 +215,11 @@ const toAnalysisRow = (r: AnalysisDbRow): AnalysisRow => ({
 
 const ANALYSIS_COLUMNS = 'id, timestamp, server, session_id, direction, kind, method, paired_id, body, truncated, origin';
 
-/** Stored messages of these methods after `after`, in id order (the analyzer catching up after a restart). */
-export function analysisRowsAfter(sqlite: Database.Database, methods: readonly string[], after: number, limit: number): AnalysisRow[] {
+/** Stored messages of these methods after `after` (up to `through`), in id order: the analyzer catching up after a restart or an import. */
+export function analysisRowsAfter(sqlite: Database.Database, methods: readonly string[], after: number, limit: number, through = Number.MAX_SAFE_INTEGER): AnalysisRow[] {
   const rows = sqlite
-    .prepare(`SELECT ${ANALYSIS_COLUMNS} FROM messages WHERE id > ? AND method IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`)
-    .all(after, JSON.stringify(methods), limit) as AnalysisDbRow[];
+    .prepare(`SELECT ${ANALYSIS_COLUMNS} FROM messages WHERE id > ? AND id <= ? AND method IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`)
+    .all(after, through, JSON.stringify(methods), limit) as AnalysisDbRow[];
   return rows.map(toAnalysisRow);
 }
 
