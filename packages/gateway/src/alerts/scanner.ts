@@ -118,7 +118,7 @@ export function scanFields(fields: readonly LocatedField[], context: ScanContext
   for (const field of fields) {
     for (const rule of rules) {
       const applies = rule.scopes.includes(field.scope) || (field.scope === 'parameter' && rule.scopes.includes('definition'));
-      if (!applies) continue;
+      if (!applies || rule.quick?.test(field.text) === false) continue;
       for (const match of rule.find(field, context)) {
         findings.push({
           rule,

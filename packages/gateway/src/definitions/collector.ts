@@ -75,11 +75,12 @@ export class Collector {
     }
     if (row.kind !== 'response' || row.direction !== 'server_to_client' || !isObject(message.result)) return [];
     const result = message.result;
+    const list = LIST_METHODS[row.method];
+    // A result is scanned as it is: its request (never sent here) has nothing the scan needs.
+    if (row.method !== 'initialize' && !list) return [{ type: 'result', method: row.method, result, ...this.context(row, null) }];
     const request = this.takeRequest(row.pairedId);
     if (row.method === 'initialize') return this.initialized(row, result, request);
-    const list = LIST_METHODS[row.method];
-    if (list) return this.page(row, list.kind, list.field, result, request);
-    return [{ type: 'result', method: row.method, result, ...this.context(row, request) }];
+    return list ? this.page(row, list.kind, list.field, result, request) : [];
   }
 
   private noteRequest(row: AnalysisRow, message: JsonObject): void {
