@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffAnswers } from './diff.js';
-import { parsePathPattern, PathPatternError } from './json-path.js';
+import { parsePathPattern } from '../replay-shared/index.js';
 import { redactedPaths } from './redacted.js';
 
 const answer = (result: unknown, extra: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id: 1, result, ...extra });
@@ -47,18 +47,6 @@ describe('diffAnswers', () => {
       '$.result.content[1].text',
       '$.result.stamp.a',
     ]);
-  });
-});
-
-describe('parsePathPattern', () => {
-  it('parses keys, indexes, quoted keys and wildcards', () => {
-    expect(parsePathPattern('$.result.content[*].text').steps).toEqual(['result', 'content', { any: true }, 'text']);
-    expect(parsePathPattern('$["a b"][2].*').steps).toEqual(['a b', 2, { any: true }]);
-  });
-
-  it('refuses what is not a path, saying how to write one', () => {
-    for (const bad of ['result.x', '$.', '$[x]', '$.a[1', '$..a']) expect(() => parsePathPattern(bad)).toThrow(PathPatternError);
-    expect(() => parsePathPattern('x')).toThrow(/write it like \$\.result/);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { DiffEntry } from '../types.js';
-import { formatPath, matchesPattern, type PathPattern, type PathStep } from './json-path.js';
+import { formatPath, matchesPattern, type PathPattern, type PathStep } from '../replay-shared/index.js';
 
 export interface DiffOptions {
   /** Paths (and what lies below them) left out of the comparison. */

@@ -1,4 +1,4 @@
-import { formatPath, type PathStep } from './json-path.js';
+import { formatPath, type PathStep } from '../replay-shared/index.js';
 
 // The marker the redactor writes (redact/ranges.ts): `[REDACTED:<rule id>]`.
 const MARKER = /\[REDACTED:[A-Za-z0-9._-]+\]/;

@@ -4,8 +4,7 @@ import type { ExportLine, MessageRecord, ReplayResult, ReplaySessionMode, Verify
 import { catalogOf, toolSafety, type Catalog, type ListAnswers } from './catalog.js';
 import { bodyValue, diffAnswers } from './diff.js';
 import { ReplayError } from './errors.js';
-import { parsePathPattern, PathPatternError, type PathPattern } from './json-path.js';
-import { REPLAYABLE_METHODS, requestTarget } from './methods.js';
+import { parsePathPattern, PathPatternError, REPLAYABLE_METHODS, requestTarget, type PathPattern } from '../replay-shared/index.js';
 import { isModernEra, objectOf, RecordedExport, RecordedStore, type RecordedRequest, type RecordedSessionInfo } from './recorded.js';
 import { redactedPaths } from './redacted.js';
 import { runSession, type SessionPlan, type SessionRun, type Step, type StepOutcome } from './session.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ReplayClient, ReplayTimeoutError, type JsonRpcMessage, type PostResult, type ReplayClientOptions } from './client.js';
 import { ReplayError } from './errors.js';
-import { requestTarget } from './methods.js';
+import { requestTarget } from '../replay-shared/index.js';
 import { modernVersionOf, objectOf } from './recorded.js';
 
 /** How the requests of one replay reach the server. */

@@ -1,6 +1,7 @@
 // What a server offers, from its most recent recorded list answers
 // (GET /api/servers/:name/catalog): the tools with their inputSchema and
 // annotations, the prompts, the resources and the resource templates.
+import { REPLAYABLE_METHODS } from '@mcp-gateway/gateway/replay-shared';
 
 /** A JSON Schema as a tool publishes it; read, never trusted to be well formed. */
 export type JsonSchema = { [key: string]: unknown } | boolean;
@@ -60,19 +61,7 @@ export interface ServerCatalog {
 
 export const EMPTY_CATALOG: ServerCatalog = { tools: [], prompts: [], resources: [], resourceTemplates: [] };
 
-/** Methods the gateway re-sends (POST /api/messages/:id/replay answers 400 not_replayable for the rest). */
-export const REPLAYABLE_METHODS: ReadonlySet<string> = new Set([
-  'tools/call',
-  'prompts/get',
-  'resources/read',
-  'completion/complete',
-  'ping',
-  'tools/list',
-  'prompts/list',
-  'resources/list',
-  'resources/templates/list',
-]);
-
+/** Whether the gateway re-sends this method (POST /api/messages/:id/replay answers 400 not_replayable for the rest). */
 export const isReplayable = (method: string | null): boolean => method !== null && REPLAYABLE_METHODS.has(method);
 
 export function findTool(catalog: ServerCatalog | undefined, name: unknown): CatalogTool | undefined {

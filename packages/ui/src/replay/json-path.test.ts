@@ -13,9 +13,7 @@ describe('parsePath and formatPath', () => {
     expect(parsePath('$.a[x]')).toBeNull();
     expect(parsePath('$..a')).toBeNull();
   });
-  it('writes a path back, quoting keys that are not identifiers', () => {
-    expect(formatPath(['arguments', 'text'])).toBe('$.arguments.text');
-    expect(formatPath(['items', 2, 'a b'])).toBe('$.items[2]["a b"]');
+  it("reads back what the gateway's formatPath writes", () => {
     const odd = ['x.y', 'q"r', 3];
     expect(parsePath(formatPath(odd))).toEqual(odd);
   });

@@ -1,11 +1,12 @@
 // JSON paths as the gateway writes them in a diff or a redacted_params error
 // (`$.result.content[0].text`, `$["a key"]`), and where such a path sits in a
 // JSON text, so the editor and the diff view can point at the exact field.
+// Paths are written by the gateway's own formatPath, so both sides agree on them.
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
+import { formatPath, type PathStep } from '@mcp-gateway/gateway/replay-shared';
 
-export type Segment = string | number;
-
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+export { formatPath };
+export type Segment = PathStep;
 
 /** `$.a.b[0]["c d"]` → ['a', 'b', 0, 'c d']; null when the text is not such a path. */
 export function parsePath(path: string): Segment[] | null {
@@ -42,17 +43,6 @@ export function parsePath(path: string): Segment[] | null {
     }
   }
   return segments;
-}
-
-/** ['a', 0, 'c d'] → `$.a[0]["c d"]`. */
-export function formatPath(segments: readonly Segment[]): string {
-  let text = '$';
-  for (const segment of segments) {
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else if (IDENTIFIER.test(segment)) text += `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
-  }
-  return text;
 }
 
 /** Whether `path` is `ancestor` or lies beneath it. */
