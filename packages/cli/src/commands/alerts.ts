@@ -151,10 +151,8 @@ function where(alert: Alert): string {
   return [`message ${alert.messageId ?? '-'}`, alert.session ? `session ${alert.session}` : null, alert.path].filter(Boolean).join(', ');
 }
 
-const quote = (text: string, max = 300): string => {
-  const shown = escapeInvisible(text);
-  return JSON.stringify(shown.length > max ? `${shown.slice(0, max)}…` : shown);
-};
+/** Quoted (JSON string rules for quotes and newlines), cut to `max`, with invisible characters as \u{…}. */
+const quote = (text: string, max = 300): string => escapeInvisible(JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text));
 
 /** An alert as a reader needs it: what, where, the evidence, and what to do. */
 export function describeAlert(alert: Alert): string[] {
