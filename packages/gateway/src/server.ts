@@ -156,6 +156,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     log,
   });
   otel = otelExport;
+  // With "propagate" on, the first request already carries its traceparent.
+  await otelExport.ready();
   const recorder = new Recorder({ sink: writer, redactorFor: redactorsFor(registry), maxStoredBodyBytes: () => registry.settings().maxBodyBytes });
   // Known only to this process: it marks the replay's own requests to the proxy route (proxy/replay-mark.ts).
   const marker = replayMarker(randomBytes(32).toString('base64url'));

@@ -1,7 +1,6 @@
 // What the "otel" section of mcp.json and the standard OTEL_* variables ask
 // for, resolved once per registry change into one plain object the exporter
 // thread can be given (it crosses a thread boundary, so: no functions).
-import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { expandRecord, MissingVariableError } from '../registry/env-references.js';
 import type { OtelSetting } from '../registry/schema.js';
 
@@ -93,17 +92,4 @@ export function resolveOtel(setting: OtelSetting | undefined, env: NodeJS.Proces
 export function sameExport(a: OtelPlan, b: OtelPlan): boolean {
   if (!a.enabled || !b.enabled) return a.enabled === b.enabled;
   return JSON.stringify(a.export) === JSON.stringify(b.export);
-}
-
-/**
- * Headers for a trace export request made outside the SDK's exporters (the
- * CLI's `--to`): OTEL_EXPORTER_OTLP_HEADERS, then the traces-specific ones, then
- * mcp.json's (`${env:NAME}` expanded; throws MissingVariableError), as the exporters merge them.
- */
-export function collectorHeaders(setting: OtelSetting | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
-  return {
-    ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_HEADERS),
-    ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
-    ...(expandRecord(setting?.headers, env, '"otel" header') ?? {}),
-  };
 }

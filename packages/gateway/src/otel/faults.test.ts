@@ -63,14 +63,18 @@ describe('a collector that is down, refusing or hanging', () => {
       const gateway = await startOtelGateway({ up: { url: upstream.url } }, { endpoint, scheduleDelayMs: 20, metricExportIntervalMs: 200 });
       try {
         const { client, transport } = await connect(`${gateway.url}/s/up/mcp`);
-        const started = performance.now();
-        const results = await Promise.all(
-          Array.from({ length: CALLS }, (_, i) => client.callTool({ name: 'echo', arguments: { text: `call ${i}` } })),
-        );
-        const elapsed = performance.now() - started;
-        expect(results.map((r) => (r.content as Array<{ text: string }>)[0]?.text)).toEqual(Array.from({ length: CALLS }, (_, i) => `call ${i}`));
-        // Generous: 60 calls on a shared 2-core machine take well under a second; a blocked proxy would wait for the 300 ms export timeouts.
-        expect(elapsed).toBeLessThan(5000);
+        const texts: string[] = [];
+        const durations: number[] = [];
+        for (let i = 0; i < CALLS; i++) {
+          const started = performance.now();
+          const result = await client.callTool({ name: 'echo', arguments: { text: `call ${i}` } });
+          durations.push(performance.now() - started);
+          texts.push((result.content as Array<{ text: string }>)[0]?.text ?? '');
+        }
+        expect(texts).toEqual(Array.from({ length: CALLS }, (_, i) => `call ${i}`));
+        // A call that waited on the collector would take at least its 300 ms export timeout; a proxied echo takes a few ms.
+        const median = [...durations].sort((a, b) => a - b)[Math.floor(CALLS / 2)] ?? Infinity;
+        expect(median).toBeLessThan(150);
         await transport.terminateSession();
         await client.close();
 

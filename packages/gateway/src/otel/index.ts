@@ -14,7 +14,7 @@ import type { OtelHealth } from '../types.js';
 import { resolveOtel, type OtelPlan } from './config.js';
 import type { ExportStats, WriterGauge } from './pipeline.js';
 import type { FromWorker, NamedServer, OtelWorkerData, ToWorker } from './protocol.js';
-import { traceHeaders, type TraceHeaders } from './propagate.js';
+import type { TraceHeaders } from './propagate.js';
 
 export type { TraceHeaders, UpstreamRequest } from './propagate.js';
 
@@ -38,6 +38,8 @@ export interface Otel {
   /** For the proxy: a traceparent for an upstream request when "propagate" is on. */
   traceHeaders: TraceHeaders;
   health(): OtelHealth;
+  /** Resolves once propagation, when it is on, is ready (its parser loads apart, so the proxy's thread loads no OpenTelemetry code while it is off). */
+  ready(): Promise<void>;
   /** Exports what is queued (bounded in time) and stops the thread. */
   close(): Promise<void>;
 }
@@ -69,6 +71,15 @@ export function createOtel(options: OtelOptions): Otel {
   const closing = new Set<Promise<void>>();
 
   const post = (message: ToWorker): void => worker?.postMessage(message);
+  let propagator: TraceHeaders | null = null;
+  let loadingPropagation: Promise<void> | null = null;
+  const loadPropagation = (): Promise<void> =>
+    (loadingPropagation ??= import('./propagate.js').then(
+      (module) => {
+        propagator = module.traceHeaders(() => plan.enabled && plan.propagate);
+      },
+      (error: unknown) => options.log(`OpenTelemetry propagation could not start: ${(error as Error).message}`),
+    ));
   const startPoint = (): OtelWorkerData['startAfter'] => {
     const committed = options.committed();
     return { messages: lastThrough ?? committed.messages, exchanges: committed.exchanges };
@@ -136,6 +147,7 @@ export function createOtel(options: OtelOptions): Otel {
       return;
     }
     restarts = 0;
+    if (next.propagate) void loadPropagation();
     if (worker) post({ type: 'config', plan: next, servers: servers(options.registry) });
     else start(next);
   };
@@ -144,7 +156,6 @@ export function createOtel(options: OtelOptions): Otel {
   const unsubscribe = options.registry.onChange(() => apply());
   const gauge = setInterval(() => post({ type: 'writer', ...options.writerHealth() }), WRITER_GAUGE_MS);
   gauge.unref();
-  const propagating = (): boolean => plan.enabled && plan.propagate;
 
   return {
     flushed(rows) {
@@ -153,7 +164,8 @@ export function createOtel(options: OtelOptions): Otel {
       lastThrough = last.id;
       post({ type: 'flushed', through: last.id });
     },
-    traceHeaders: traceHeaders(propagating),
+    traceHeaders: (request) => (propagator === null ? null : propagator(request)),
+    ready: () => loadingPropagation ?? Promise.resolve(),
     health() {
       const total = add(past, current);
       return { enabled: plan.enabled, exported: total.exported, dropped: total.dropped, failed: total.failed, lastError: reason ?? total.lastError };

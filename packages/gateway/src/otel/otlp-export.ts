@@ -4,7 +4,10 @@
 // OpenTelemetry Collector's file exporter writes and its otlpjsonfile receiver
 // reads); each line can also be POSTed to a collector's /v1/traces as it is.
 import type Database from 'better-sqlite3';
+import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { expandRecord } from '../registry/env-references.js';
+import type { OtelSetting } from '../registry/schema.js';
 import type { MessageFilter } from '../store/message-filter.js';
 import { MessageQueries } from '../store/message-queries.js';
 import type { MessageRecord } from '../types.js';
@@ -67,4 +70,17 @@ export function* otlpTraceLines(sqlite: Database.Database, filter: MessageFilter
 export function spansInLine(line: string): number {
   const request = JSON.parse(line) as { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: unknown[] }> }> };
   return (request.resourceSpans ?? []).reduce((n, rs) => n + (rs.scopeSpans ?? []).reduce((m, ss) => m + (ss.spans?.length ?? 0), 0), 0);
+}
+
+/**
+ * Headers for a trace export request made outside the SDK's exporters (the
+ * CLI's `--to`): OTEL_EXPORTER_OTLP_HEADERS, then the traces-specific ones, then
+ * mcp.json's (`${env:NAME}` expanded; throws MissingVariableError), as the exporters merge them.
+ */
+export function collectorHeaders(setting: OtelSetting | undefined, env: NodeJS.ProcessEnv): Record<string, string> {
+  return {
+    ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_HEADERS),
+    ...parseKeyPairsIntoRecord(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS),
+    ...(expandRecord(setting?.headers, env, '"otel" header') ?? {}),
+  };
 }

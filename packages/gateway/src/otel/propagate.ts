@@ -4,7 +4,8 @@
 // on the proxy path: off, it is a property read; on, it reads the body only if
 // it mentions a trace context. A client's own traceparent header is forwarded
 // unchanged, and bodies are never touched.
-import { exchangeSpanId, formatTraceparent, metaContext, traceIdFor, type RequestScope } from './trace-context.js';
+import { metaContext } from './remote-context.js';
+import { exchangeSpanId, formatTraceparent, traceIdFor, type RequestScope } from './trace-context.js';
 
 export interface UpstreamRequest {
   /** The recorder's exchange id for this HTTP request. */

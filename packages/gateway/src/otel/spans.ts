@@ -28,7 +28,8 @@ import {
 } from '@opentelemetry/semantic-conventions/incubating';
 import { ABORTED_METHOD } from '../capture/recorder.js';
 import type { ExchangeRecord, MessageRecord, ServerTransport } from '../types.js';
-import { exchangeSpanId, messageSpanId, metaContext, remoteContext, traceIdFor, type RequestScope } from './trace-context.js';
+import { metaContext, remoteContext } from './remote-context.js';
+import { exchangeSpanId, messageSpanId, traceIdFor, type RequestScope } from './trace-context.js';
 
 /** The conventions release these spans and metrics follow (also the instrumentation scope's schema URL). */
 export const SEMCONV_VERSION = '1.39.0';

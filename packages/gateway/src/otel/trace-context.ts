@@ -3,8 +3,8 @@
 // it exists ("otel": {"propagate": true}); so ids are derived, not random: the
 // same request always gets the same ids, live, from a later export, and in the
 // header the upstream was sent.
-import { parseTraceParent, TraceState } from '@opentelemetry/core';
-import { TraceFlags, type SpanContext } from '@opentelemetry/api';
+// No OpenTelemetry import here: the proxy's thread loads this module at start,
+// export on or off (remote-context.ts has the parsing, loaded only when needed).
 import { createHash } from 'node:crypto';
 
 function digest(parts: ReadonlyArray<string | number>, hexLength: 16 | 32): string {
@@ -34,21 +34,6 @@ export function messageSpanId(scope: RequestScope, messageId: number): string {
   return digest(['span', scope.server, scope.sessionId ?? '', 'message', messageId], 16);
 }
 
-/** A W3C trace context (traceparent, tracestate) as the OpenTelemetry API holds it, or null when the traceparent is not valid. */
-export function remoteContext(traceparent: unknown, tracestate?: unknown): SpanContext | null {
-  if (typeof traceparent !== 'string') return null;
-  const parsed = parseTraceParent(traceparent.trim());
-  if (!parsed) return null;
-  const state = typeof tracestate === 'string' && tracestate.trim() !== '' ? new TraceState(tracestate) : undefined;
-  return { ...parsed, isRemote: true, ...(state ? { traceState: state } : {}) };
-}
-
-/** The trace context a request carries in `params._meta` (the MCP conventions' place for it). */
-export function metaContext(message: unknown): SpanContext | null {
-  const meta = (message as { params?: { _meta?: { traceparent?: unknown; tracestate?: unknown } } } | null)?.params?._meta;
-  return meta ? remoteContext(meta.traceparent, meta.tracestate) : null;
-}
-
 export function formatTraceparent(traceId: string, spanId: string, sampled = true): string {
-  return `00-${traceId}-${spanId}-0${sampled ? TraceFlags.SAMPLED : TraceFlags.NONE}`;
+  return `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`;
 }
