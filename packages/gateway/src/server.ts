@@ -18,6 +18,9 @@ import { ensurePrivateHome } from './home/home.js';
 import { createOtel, type Otel } from './otel/index.js';
 import { findRunningGateway, removeRuntimeFile, writeRuntimeFile, type RuntimeInfo } from './home/runtime.js';
 import { LiveRegistry } from './registry/registry.js';
+import { updateRegistry } from './registry/file.js';
+import { Breakpoints } from './faults/breakpoints.js';
+import { FaultRules } from './faults/rules.js';
 import type { ServerEntry } from './registry/schema.js';
 import { redactorsFor } from './redact/per-server.js';
 import { isLoopbackHost } from './security/host-origin.js';
@@ -133,6 +136,24 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     throw new GatewayStartError(`Cannot start the storage writer for ${paths.database}: ${(error as Error).message}.`);
   }
   const audit = new AuditLog({ sink: writer, registry });
+  // Fault rules ("faults" in mcp.json): none unless listed there; while none is active the proxy reads one boolean per request.
+  const faults = new FaultRules({
+    read: () => registry.settings().faults,
+    onChange: (listener) => registry.onChange(listener),
+    write: async (mutate) => {
+      await updateRegistry(paths.registry, (raw) => {
+        const next = mutate(Array.isArray(raw.faults) ? (raw.faults as unknown[]) : []);
+        if (next.length > 0) raw.faults = next;
+        else delete raw.faults;
+      });
+      registry.reload();
+    },
+    audit: (event, fields) => audit.record(event, fields),
+    breakpoints: new Breakpoints({
+      onResolved: (view, outcome) =>
+        audit.record('breakpoint.resolved', { subject: view.ruleId, detail: { breakpoint: view.id, server: view.server, direction: view.direction, outcome }, source: 'api' }),
+    }),
+  });
   alerts = new AlertService({
     file: paths.database,
     startAfter: highestId(sqlite, 'messages'),
@@ -173,6 +194,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     onTokenRefused: (server) => refusals.note('token.refused', `server ${server}`),
     replayMarker: marker,
     traceHeaders: otelExport.traceHeaders,
+    faults,
   });
   const replayer = new Replayer({
     queries: new MessageQueries(sqlite),
@@ -184,7 +206,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     version: VERSION,
   });
 
-  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer, rotateToken: () => gatewayToken.rotate(), otelHealth: () => otelExport.health(), alerts, ...(options.demo ? { demo: options.demo } : {}) });
+  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer, rotateToken: () => gatewayToken.rotate(), otelHealth: () => otelExport.health(), alerts, faults, ...(options.demo ? { demo: options.demo } : {}) });
   const app = createApp({
     // The bound address is always allowed, so 127.0.0.2 (say) can reach itself; the guard knows the usual loopback names.
     access: {
@@ -249,6 +271,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       clearInterval(sweeper);
       // Event streams never end by themselves: close them first so draining waits only for real requests.
       api?.close();
+      // Held breakpoints go on unchanged, so draining does not wait for their timeouts.
+      faults.close();
       await drain(server as Server, options.drainMs ?? 3000);
       await pruner.stop();
       // Counted refusals and the last changes go out with the writer's final flush.

@@ -66,7 +66,7 @@ export function openApiDocument(routes: RouteSpec[], version: string): Json {
       tags: [spec.tag],
       ...(parameters.length ? { parameters } : {}),
       ...(spec.body
-        ? { requestBody: { required: true, description: spec.body.description, content: { [spec.body.contentType]: { schema: ref(spec.body.schema) } } } }
+        ? { requestBody: { required: spec.body.optional !== true, description: spec.body.description, content: { [spec.body.contentType]: { schema: ref(spec.body.schema) } } } }
         : {}),
       responses,
     };

@@ -4,6 +4,7 @@ import type { GatewayHealth } from '../types.js';
 import type { ApiDeps } from './context.js';
 import type { ApiContext } from './context.js';
 import { alertRoutes } from './alerts.js';
+import { faultRoutes } from './faults.js';
 import { auditRoutes } from './audit.js';
 import { demoRoutes } from './demo.js';
 import { errorHandler } from './errors.js';
@@ -49,6 +50,7 @@ export function allRoutes(ctx: ApiContext): RouteSpec[] {
     ...importRoutes(ctx),
     ...auditRoutes(ctx),
     ...alertRoutes(ctx),
+    ...faultRoutes(ctx),
   ];
   return routes;
 }

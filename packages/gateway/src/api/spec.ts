@@ -19,6 +19,8 @@ export interface BodySpec {
   contentType: 'application/json' | 'application/x-ndjson';
   /** For JSON bodies, validates the parsed body; for JSON Lines, documents one line. */
   schema: z.ZodType;
+  /** An empty body is read as `{}` (every field of the schema optional). */
+  optional?: boolean;
 }
 
 export interface Input<Q, P, B> {
@@ -103,8 +105,9 @@ function parseParams(c: Context, schema: z.ZodObject): unknown {
   return parsed.data;
 }
 
-async function parseJsonBody(c: Context, schema: z.ZodType): Promise<unknown> {
-  const text = await c.req.text();
+async function parseJsonBody(c: Context, schema: z.ZodType, optional: boolean): Promise<unknown> {
+  const raw = await c.req.text();
+  const text = optional && raw.trim() === '' ? '{}' : raw;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -126,7 +129,7 @@ export function mountRoutes(app: Hono, routes: RouteSpec[]): void {
     app.on(spec.method.toUpperCase(), spec.path, async (c) => {
       const query = spec.query ? parseQuery(c, spec.query) : {};
       const params = spec.params ? parseParams(c, spec.params) : {};
-      const body = spec.body?.contentType === 'application/json' ? await parseJsonBody(c, spec.body.schema) : undefined;
+      const body = spec.body?.contentType === 'application/json' ? await parseJsonBody(c, spec.body.schema, spec.body.optional === true) : undefined;
       return spec.handle({ c, query, params, body } as Input<never, never, never>);
     });
   }

@@ -9,6 +9,10 @@ import { bearerCredential, tokensEqual } from '../security/token.js';
 import { collect, readBody, requestIds } from './body.js';
 import { describeUpstreamFailure, jsonRpcError, jsonRpcErrorResponse } from './errors.js';
 import { clientResponseHeaders, flatHeaders, isEventStream, upstreamRequestHeaders, withBody, type ClientHeaders } from './headers.js';
+import type { FaultInjector } from '../faults/injector.js';
+import type { RecordedMessage } from '../capture/recorder.js';
+import { requestFaults, type FaultScope } from './fault-request.js';
+import { faultedAnswer } from './fault-relay.js';
 
 export interface HttpProxyOptions {
   recorder: Recorder;
@@ -31,6 +35,8 @@ export interface HttpProxyOptions {
   rewriteEvents?: (upstreamUrl: URL, capture: ExchangeCapture) => ClientRewrite;
   /** Headers the gateway adds to an upstream request that lacks them (a W3C traceparent with "otel": {"propagate": true}); null: none. */
   traceHeaders?: TraceHeaders;
+  /** Fault rules (faults/): while none is active this is one boolean read per request. */
+  faults?: FaultInjector;
 }
 
 export type TraceHeaders = (request: {
@@ -129,7 +135,16 @@ export async function proxyToHttpUpstream(
     requestHeaders: incoming,
     replay,
   });
-  if (body) capture.clientBody(collect(body, options.maxCaptureBytes()));
+  const recorded: RecordedMessage[] = body ? capture.clientBody(collect(body, options.maxCaptureBytes())) : [];
+  // Legacy HTTP+SSE passthrough (overrides, rewriteEvents) is left alone by fault rules.
+  const faults = options.faults?.active && !overrides && !options.rewriteEvents ? options.faults : undefined;
+  const scope: FaultScope | undefined = faults && { faults, capture, server: server.name, signal: raw.signal, outgoing: context.outgoing };
+  let forwarded = body;
+  if (scope && faults?.covers(server.name, capture.session, 'client_to_server')) {
+    const verdict = await requestFaults(scope, body, recorded);
+    if ('answer' in verdict) return verdict.answer;
+    forwarded = verdict.forward;
+  }
 
   let configured: Readonly<Record<string, string>>;
   try {
@@ -144,12 +159,12 @@ export async function proxyToHttpUpstream(
   let upstream: Dispatcher.ResponseData;
   try {
     const headers = upstreamRequestHeaders(incoming, configured, withoutGatewayToken(raw.headers, options));
-    const traced = options.traceHeaders?.({ exchangeId: capture.id, server: server.name, method: raw.method, headers: incoming, body });
+    const traced = options.traceHeaders?.({ exchangeId: capture.id, server: server.name, method: raw.method, headers: incoming, body: forwarded });
     if (traced) for (const name in traced) headers[name] ??= traced[name] as string;
     upstream = await request(upstreamUrl, {
       method: raw.method as Dispatcher.HttpMethod,
       headers,
-      body,
+      body: forwarded,
       signal: raw.signal,
       dispatcher: options.dispatcher,
     });
@@ -176,6 +191,11 @@ export async function proxyToHttpUpstream(
     upstream.body.resume();
     capture.finish();
     return new Response(null, { status: upstream.statusCode, headers: outgoing });
+  }
+  if (scope && faults?.covers(server.name, capture.session, 'server_to_client')) {
+    const stream = raw.method === 'GET' ? 'get-sse' : 'post-sse';
+    const answer = { status: upstream.statusCode, headers: withBody(outgoing), source: nodeSource(upstream.body), streaming, stream, requests: recorded } as const;
+    return faultedAnswer(scope, { ...answer, maxCaptureBytes: options.maxCaptureBytes() });
   }
   const declared = Number(upstream.headers['content-length'] ?? Number.NaN);
   if (!streaming && Number.isInteger(declared) && declared <= SMALL_BODY_BYTES) {

@@ -5,6 +5,7 @@ import type { LiveRegistry } from '../registry/registry.js';
 import { LegacyVerdicts } from './legacy/detect.js';
 import { LegacyPassthrough } from './legacy/passthrough.js';
 import type { TraceHeaders } from './http-upstream.js';
+import type { FaultInjector } from '../faults/injector.js';
 import { OAuthDiscovery } from './oauth.js';
 import { legacyRoutes, proxyRoute } from './route.js';
 import { BridgeSessions } from './bridge/sessions.js';
@@ -36,6 +37,8 @@ export interface ProxyOptions {
   replayMarker: ReplayMarker;
   /** Headers added to upstream HTTP requests (OpenTelemetry's traceparent, when propagation is on). */
   traceHeaders?: TraceHeaders;
+  /** Fault rules (faults/): the proxy reads `faults.active` per request and does nothing else while it is false. */
+  faults?: FaultInjector;
 }
 
 /** Everything under /s/: the upstream connections and the routes that use them. */
@@ -83,6 +86,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     configuredHeaders: configuredHeadersCache(),
     rewriteChallenge: (name: string, upstreamUrl: URL, value: string) => oauth.rewriteChallenge(name, upstreamUrl, value),
     ...(options.traceHeaders ? { traceHeaders: options.traceHeaders } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
   };
   const onTokenRefused = options.onTokenRefused ?? (() => undefined);
   const route = proxyRoute({ ...http, registry: options.registry, bridge, verdicts: new LegacyVerdicts(), onTokenRefused });

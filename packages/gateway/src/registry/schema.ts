@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ServerTransport } from '../types.js';
+import { faultListSchema, type FaultRuleInput } from '../faults/schema.js';
 
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -139,6 +140,8 @@ export const registryFileSchema = z.looseObject({
   allowedOrigins: z.array(originSchema).optional(),
   /** Record the gateway's own MCP server (/gateway/mcp) under the server name "gateway". */
   recordGatewayMcp: z.boolean().optional(),
+  /** Fault rules acting on traffic (packages/gateway/src/faults); none unless listed here. */
+  faults: faultListSchema.optional(),
 });
 
 export type RedactionSetting = z.infer<typeof redactionSchema>;
@@ -154,6 +157,8 @@ export interface GatewaySettings {
   allowedOrigins: string[];
   /** Whether /gateway/mcp's own traffic is recorded (as server "gateway"). */
   recordGatewayMcp: boolean;
+  /** Fault rules as written (ids may be missing in hand-written ones). */
+  faults: FaultRuleInput[];
   /** Absent: no "otel" section (the environment may still turn export on). */
   otel?: OtelSetting;
 }
@@ -167,6 +172,7 @@ export function settingsOf(file: RegistryFile): GatewaySettings {
     maxBodyBytes: file.maxBodyBytes ?? 1024 * 1024,
     allowedOrigins: file.allowedOrigins ?? [],
     recordGatewayMcp: file.recordGatewayMcp ?? false,
+    faults: file.faults ?? [],
     ...(file.otel ? { otel: file.otel } : {}),
   };
 }

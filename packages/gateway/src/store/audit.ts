@@ -18,6 +18,11 @@ export const AUDIT_EVENTS = [
   'session.verified',
   'token.rotated',
   'baseline.accepted',
+  'fault.added',
+  'fault.changed',
+  'fault.removed',
+  'faults.cleared',
+  'breakpoint.resolved',
 ] as const;
 
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
