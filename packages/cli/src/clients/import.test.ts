@@ -347,6 +347,15 @@ describe('import details', () => {
   });
 });
 
+describe('scopes', () => {
+  it('run from the home folder, the project file is the user file, and its servers are found once', async () => {
+    place('cursor-mcp.json', join(userHome, '.cursor', 'mcp.json'));
+    const result = await cli('import', 'cursor', '--project', userHome);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Cursor: 2 servers in ~/.cursor/mcp.json (user)');
+  });
+});
+
 describe('as a new user would', () => {
   it('with a Cursor and a Claude Desktop config in place, two commands put the gateway in front of both and one takes it out', async () => {
     const port = await freePort();

@@ -44,7 +44,12 @@ export function readClientConfig(adapter: ClientAdapter, context: ClientContext,
   const files = new Map<string, ReadFile>();
   const missing: string[] = [];
   const servers: FoundServer[] = [];
+  // Run from the home folder, the project file is the user file: read each place once.
+  const places = new Set<string>();
   for (const location of locations) {
+    const place = [location.file, ...location.container].join('\0');
+    if (places.has(place)) continue;
+    places.add(place);
     let read = files.get(location.file);
     if (!read) {
       if (missing.includes(location.file)) continue;
