@@ -225,3 +225,28 @@ describe('stdio sessions', () => {
     }
   });
 });
+
+describe('what the gateway itself sends', () => {
+  it('marks the spans of a replay as the recording does (origin replay, replay_of the original)', async () => {
+    const receiver = await startOtlpReceiver();
+    const upstream = await startUpstream();
+    const gateway = await startOtelGateway({ up: { url: upstream.url } }, { endpoint: receiver.url, scheduleDelayMs: 20 });
+    try {
+      const { client } = await connect(`${gateway.url}/s/up/mcp`);
+      await client.callTool({ name: 'echo', arguments: { text: 'again' } });
+      await client.close();
+      const original = await spanWhere(receiver, (s) => s.name === 'tools/call echo');
+      const id = original.attributes['mcp_gateway.message.id'];
+      expect(original.attributes['mcp_gateway.origin']).toBeUndefined();
+      const response = await gateway.api(`/messages/${String(id)}/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirm: true }) });
+      expect(response.status, await response.clone().text()).toBe(200);
+      const replayed = await spanWhere(receiver, (s) => s.name === 'tools/call echo' && s.attributes['mcp_gateway.origin'] === 'replay');
+      expect(replayed.attributes['mcp_gateway.replay_of']).toBe(id);
+      expect(replayed.spanId).not.toBe(original.spanId);
+    } finally {
+      await gateway.stop();
+      await upstream.close();
+      await receiver.close();
+    }
+  });
+});

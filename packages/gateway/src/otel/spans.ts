@@ -204,6 +204,11 @@ export function buildSpan(request: MessageRecord, end: MessageRecord, source: Sp
 
   const attributes: Attributes = { ...common, [ATTR_GATEWAY_DIRECTION]: request.direction, [ATTR_GATEWAY_REQUEST_ID]: request.id, [ATTR_GATEWAY_ANSWER_ID]: end.id };
   if (request.jsonrpcId !== null) attributes[ATTR_JSONRPC_REQUEST_ID] = String(request.jsonrpcId);
+  // What the gateway itself sent (a replay from the inspector) is marked, as in the recording.
+  if (request.origin === 'replay') {
+    attributes['mcp_gateway.origin'] = 'replay';
+    if (request.replayOf !== null) attributes['mcp_gateway.replay_of'] = request.replayOf;
+  }
   if (sessionId !== null) attributes[ATTR_MCP_SESSION_ID] = sessionId;
   const uri = text(field(params, 'uri'));
   if (uri && (method === 'resources/read' || method === 'resources/subscribe' || method === 'resources/unsubscribe')) attributes[ATTR_MCP_RESOURCE_URI] = uri;
