@@ -350,7 +350,7 @@ export class ExchangeCapture {
       tool = toolOf(callKey(message.value, method), method);
       const retryOf = retryKey(message.value, method);
       const root = retryOf === null ? undefined : relations.conversationRoot(server, retryOf);
-      relatedId = root ?? null;
+      relatedId = root ?? relatedTo;
       const pending: PendingRequest = {
         rowId: id,
         rootId: root ?? id,

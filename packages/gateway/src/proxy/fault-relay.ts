@@ -59,8 +59,12 @@ export class SseBlocks {
         continue;
       }
       if (this.lineLength === 0) {
-        blocks.push(this.pending.subarray(start, i + 1));
-        start = i + 1;
+        // A CRLF ending the block stays whole when its LF is already here.
+        const end = byte === CR && this.pending[i + 1] === LF ? i + 2 : i + 1;
+        if (end === i + 2) this.afterCr = false;
+        blocks.push(this.pending.subarray(start, end));
+        start = end;
+        i = end - 1;
       }
       this.lineLength = 0;
     }
@@ -86,6 +90,14 @@ export async function faultedAnswer(scope: FaultScope, answer: FaultedAnswer): P
 }
 
 async function wholeAnswer(scope: FaultScope, answer: FaultedAnswer): Promise<Response> {
+  try {
+    return await readWhole(scope, answer);
+  } finally {
+    answer.source.onEnd?.();
+  }
+}
+
+async function readWhole(scope: FaultScope, answer: FaultedAnswer): Promise<Response> {
   const { capture } = scope;
   const collector = new BodyCollector(answer.maxCaptureBytes);
   const chunks: Uint8Array[] = [];
@@ -220,6 +232,7 @@ function eventStream(scope: FaultScope, answer: FaultedAnswer): ReadableStream<U
   const end = (error?: string): void => {
     if (ended) return;
     ended = true;
+    source.onEnd?.();
     if (error === CLIENT_GONE) capture.clientAborted(error);
     else capture.finish(error);
   };
@@ -287,8 +300,11 @@ function eventStream(scope: FaultScope, answer: FaultedAnswer): ReadableStream<U
             source.cancel();
             if (result.end === 'reset') {
               end('connection reset by a fault rule');
-              resetConnection(scope);
-              controller.error(new Error('connection reset by a fault rule'));
+              // With Node's socket there is a real reset; without, a broken body is the nearest thing.
+              if (scope.outgoing?.socket && !scope.outgoing.socket.destroyed) {
+                scope.outgoing.socket.resetAndDestroy();
+                controller.close();
+              } else controller.error(new Error('connection reset by a fault rule'));
             } else if (result.end === 'cut') {
               end(`stream cut by fault rule ${cut?.ruleId ?? ''} after ${delivered} events`);
               controller.close();

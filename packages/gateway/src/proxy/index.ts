@@ -66,6 +66,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     idleMs: options.stdioIdleMs,
     dispatcher,
     replayMarker: replay,
+    faults: options.faults,
   });
   // A bridged server whose entry changed or went away: its running sessions are stale.
   let known = new Map(options.registry.list().map((s) => [s.name, JSON.stringify(s.entry)]));

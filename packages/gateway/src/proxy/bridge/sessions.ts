@@ -13,6 +13,10 @@ import type { Dispatcher } from 'undici';
 import type { ChannelFactory } from './channel.js';
 import type { ReplayMarker } from '../replay-mark.js';
 import { BridgeSession } from './session.js';
+import type { FaultInjector } from '../../faults/injector.js';
+import type { RecordedMessage } from '../../capture/recorder.js';
+import { requestFaults, type FaultScope } from '../fault-request.js';
+import { faultedAnswer } from '../fault-relay.js';
 
 export interface BridgeSessionsOptions {
   recorder: Recorder;
@@ -27,6 +31,8 @@ export interface BridgeSessionsOptions {
   dispatcher: Dispatcher;
   /** Recognises (and removes) the mark of the gateway's own replay requests. */
   replayMarker: ReplayMarker;
+  /** Fault rules (faults/): one boolean read per request while none is active. */
+  faults?: FaultInjector | undefined;
 }
 
 /**
@@ -65,7 +71,9 @@ export class BridgeSessions {
       requestHeaders,
       replay,
     });
-    if (body) capture.clientBody(collect(body, maxCaptureBytes));
+    const recorded: RecordedMessage[] = body ? capture.clientBody(collect(body, maxCaptureBytes)) : [];
+    const faults = this.options.faults?.active ? this.options.faults : undefined;
+    const scope: FaultScope | undefined = faults && { faults, capture, server: server.name, signal: raw.signal };
 
     const answerItself = (status: number, message: string, code?: number): Response => {
       const ids = body ? requestIds(body.toString('utf8')) : [];
@@ -91,7 +99,13 @@ export class BridgeSessions {
       return answerItself(400, 'Bad Request: Mcp-Session-Id header is required');
     }
 
-    const forwarded = new Request(raw.url, { method: raw.method, headers: raw.headers, body: body ? new Uint8Array(body) : null, signal: raw.signal });
+    let sent = body;
+    if (scope && faults?.covers(server.name, capture.session, 'client_to_server')) {
+      const verdict = await requestFaults(scope, body, recorded);
+      if ('answer' in verdict) return verdict.answer;
+      sent = verdict.forward;
+    }
+    const forwarded = new Request(raw.url, { method: raw.method, headers: raw.headers, body: sent ? new Uint8Array(sent) : null, signal: raw.signal });
     const response = await session.handle(forwarded);
     const headers = flatHeaders(response.headers);
     capture.upstreamResponse(response.status, headers);
@@ -107,6 +121,10 @@ export class BridgeSessions {
     const tracked = isGet
       ? { ...source, onEnd: () => (owner.openGetStreams -= 1) }
       : source;
+    if (scope && faults?.covers(server.name, capture.session, 'server_to_client')) {
+      const answer = { status: response.status, headers: response.headers, source: tracked, streaming, requests: recorded, maxCaptureBytes } as const;
+      return faultedAnswer(scope, { ...answer, stream: isGet ? 'get-sse' : 'post-sse' });
+    }
     const tap = streaming ? eventsTap(capture, maxCaptureBytes, isGet ? 'get-sse' : 'post-sse') : bodyTap(capture, maxCaptureBytes);
     const stream = relayStream(tracked, raw.signal, tap);
     return new Response(stream, { status: response.status, headers: response.headers });
