@@ -49,7 +49,7 @@ export interface StartOptions {
   token?: string;
   /** The demo server's entry, for the inspector's demo button (POST /api/demo); the CLI gives it. */
   demo?: { entry: ServerEntry };
-  /** How often retention limits are enforced (default every minute). */
+  /** How often retention runs a step without traffic (the age limit; default every 10 s); batches prune as they commit. */
   retentionIntervalMs?: number;
 }
 
@@ -116,6 +116,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let otel: Otel | null = null;
   // The drift and poisoning analyzer sits beside the pipeline: it gets each committed batch after the API has published it.
   let alerts: AlertService | null = null;
+  // Retention hands the writer its limits and reports what the batches pruned (created once the API is, below).
+  let pruner: RetentionPruner | null = null;
   const writer = new Writer({
     sqlite,
     workerFile: paths.database,
@@ -126,6 +128,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       alerts?.consume(rows);
     },
     onCommitted: (ops) => alerts?.committed(ops),
+    onPruned: (outcome) => pruner?.pruned(outcome),
   });
   try {
     await writer.ready();
@@ -245,14 +248,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     throw error;
   }
   boundPort = (server.address() as AddressInfo).port;
-  const pruner = new RetentionPruner({
-    sqlite,
+  pruner = new RetentionPruner({
     limits: () => registry.settings().retention,
-    exclusive: (step) => writer.exclusive(step),
+    // Each batch prunes in its own transaction on the writer thread: never on this event loop.
+    writer,
+    onRemoved: ({ removed, before }) => api?.cleared({ server: null, before, removed }),
     onPruned: ({ removed, reason, before }) => {
       log(`retention: removed ${removed} messages (${reason})`);
-      api?.cleared({ server: null, before, removed });
-      // One entry per pruning round, whatever it took to get there.
+      // Under load every batch prunes: one entry at once, then at most one a minute with the sum.
       audit.record('logs.pruned', { detail: { reason, before, removed }, source: 'gateway' });
     },
     onError: log,
@@ -274,7 +277,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       // Held breakpoints go on unchanged, so draining does not wait for their timeouts.
       faults.close();
       await drain(server as Server, options.drainMs ?? 3000);
-      await pruner.stop();
+      await pruner?.stop();
       // Counted refusals and the last changes go out with the writer's final flush.
       refusals.close();
       audit.close();

@@ -67,10 +67,25 @@ export const redactionSchema = z.union([
   z.strictObject({ mode: redactionMode.optional(), keys: z.array(z.string().min(1)).optional(), patterns: z.array(extraPattern).optional() }),
 ]);
 
-export const retentionSchema = z.strictObject({
-  maxAgeDays: z.number().positive().optional(),
-  maxMessages: z.number().int().positive().optional(),
-  maxBytes: z.number().int().positive().optional(),
+export const retentionSchema = z
+  .strictObject({
+    maxAgeDays: z.number().positive().optional(),
+    /** The same limit in seconds (tests, soaks, short-lived recordings). */
+    maxAgeSeconds: z.number().positive().optional(),
+    maxMessages: z.number().int().positive().optional(),
+    maxBytes: z.number().int().positive().optional(),
+  })
+  .refine((r) => r.maxAgeDays === undefined || r.maxAgeSeconds === undefined, {
+    message: 'give either maxAgeDays or maxAgeSeconds, not both',
+    path: ['maxAgeSeconds'],
+  });
+
+/** `"stdio"`: how many processes one stdio server may have, and when an idle one is stopped. */
+export const stdioSchema = z.strictObject({
+  /** At this many sessions, a new one closes the least recently used idle one (or is refused when every one has a call in flight). */
+  maxSessionsPerServer: z.number().int().positive().optional(),
+  /** A session with no request and no open stream for this long has its process stopped. */
+  idleMinutes: z.number().positive().optional(),
 });
 
 /**
@@ -133,6 +148,7 @@ export const registryFileSchema = z.looseObject({
   mcpServers: z.record(z.string(), serverEntrySchema).default({}),
   redaction: redactionSchema.optional(),
   retention: retentionSchema.optional(),
+  stdio: stdioSchema.optional(),
   /** Stored copies of message bodies are cut to this many bytes. */
   maxBodyBytes: z.number().int().min(1024).optional(),
   otel: otelSchema.optional(),
@@ -151,7 +167,8 @@ export type OtelSetting = z.infer<typeof otelSchema>;
 /** Gateway-wide settings from mcp.json, with defaults applied. */
 export interface GatewaySettings {
   redaction: RedactionSetting;
-  retention: Required<RetentionSetting>;
+  retention: RetentionLimits;
+  stdio: StdioLimits;
   maxBodyBytes: number;
   /** Browser origins allowed on /s/* of every server. */
   allowedOrigins: string[];
@@ -163,12 +180,35 @@ export interface GatewaySettings {
   otel?: OtelSetting;
 }
 
-export const DEFAULT_RETENTION: Required<RetentionSetting> = { maxAgeDays: 30, maxMessages: 1_000_000, maxBytes: 2 * 1024 ** 3 };
+/** Retention as the pruner applies it: the age in seconds, whichever unit mcp.json used. */
+export interface RetentionLimits {
+  maxAgeSeconds: number;
+  maxMessages: number;
+  maxBytes: number;
+}
+
+export interface StdioLimits {
+  maxSessionsPerServer: number;
+  idleMinutes: number;
+}
+
+export const DEFAULT_RETENTION: RetentionLimits = { maxAgeSeconds: 30 * 86_400, maxMessages: 1_000_000, maxBytes: 2 * 1024 ** 3 };
+export const DEFAULT_STDIO: StdioLimits = { maxSessionsPerServer: 50, idleMinutes: 30 };
+
+function retentionLimits(setting: RetentionSetting = {}): RetentionLimits {
+  const { maxAgeDays, maxAgeSeconds, maxMessages, maxBytes } = setting;
+  return {
+    maxAgeSeconds: maxAgeSeconds ?? (maxAgeDays === undefined ? DEFAULT_RETENTION.maxAgeSeconds : maxAgeDays * 86_400),
+    maxMessages: maxMessages ?? DEFAULT_RETENTION.maxMessages,
+    maxBytes: maxBytes ?? DEFAULT_RETENTION.maxBytes,
+  };
+}
 
 export function settingsOf(file: RegistryFile): GatewaySettings {
   return {
     redaction: file.redaction ?? 'default',
-    retention: { ...DEFAULT_RETENTION, ...file.retention },
+    retention: retentionLimits(file.retention),
+    stdio: { ...DEFAULT_STDIO, ...file.stdio },
     maxBodyBytes: file.maxBodyBytes ?? 1024 * 1024,
     allowedOrigins: file.allowedOrigins ?? [],
     recordGatewayMcp: file.recordGatewayMcp ?? false,

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { prepareBatch, type BatchStatements } from './batch.js';
+import { commitAndPrune, MessagePruner, type PruneLimits, type PruneOutcome } from './prune.js';
 import type { WriteOp } from './rows.js';
 import { OPENED, type WorkerReply, type WorkerRequest, type WriterWorkerData } from './writer-worker-protocol.js';
 
@@ -15,8 +16,13 @@ import { OPENED, type WorkerReply, type WorkerRequest, type WriterWorkerData } f
 export interface BatchApplier {
   /** Resolves once it can commit; rejects with the reason it cannot (the database will not open there). */
   ready(): Promise<void>;
-  /** Starts committing `ops` in one transaction; `done` gets null, or why it failed (nothing of the batch is then on disk). */
-  apply(ops: WriteOp[], done: (error: string | null) => void): void;
+  /**
+   * Starts committing `ops` in one transaction; `done` gets null, or why it failed (nothing of the batch is then on disk).
+   * With `retention`, the same transaction then deletes what is over the limits (`pruned`: what it did).
+   */
+  apply(ops: WriteOp[], retention: PruneLimits | null, done: (error: string | null, pruned: PruneOutcome | null) => void): void;
+  /** Deletes the oldest messages over `limits`, in a bounded step, on the connection that commits (see MessagePruner). */
+  prune(limits: PruneLimits, done: (error: string | null, outcome: PruneOutcome | null) => void): void;
   /** Blocks this thread until the batch in flight, if any, is done and its `done` has run. */
   waitSync(): void;
   /** Runs a pragma on the connection that commits (tests use max_page_count to stand in for a full disk). */
@@ -27,19 +33,33 @@ export interface BatchApplier {
 /** Commits on the calling thread, with the caller's connection (tests, tools, in-memory databases). */
 export class InlineApplier implements BatchApplier {
   private readonly statements: BatchStatements;
+  private readonly pruner: MessagePruner;
 
   constructor(private readonly sqlite: Database.Database) {
     this.statements = prepareBatch(sqlite);
+    this.pruner = new MessagePruner(sqlite);
   }
 
-  apply(ops: WriteOp[], done: (error: string | null) => void): void {
-    let error: string | null = null;
+  apply(ops: WriteOp[], retention: PruneLimits | null, done: (error: string | null, pruned: PruneOutcome | null) => void): void {
+    let pruned: PruneOutcome | null;
     try {
-      this.statements.applyAll(ops);
+      pruned = commitAndPrune(this.sqlite, this.statements, this.pruner, ops, retention);
     } catch (failure) {
-      error = (failure as Error).message;
+      done((failure as Error).message, null);
+      return;
     }
-    done(error);
+    done(null, pruned);
+  }
+
+  prune(limits: PruneLimits, done: (error: string | null, outcome: PruneOutcome | null) => void): void {
+    let outcome: PruneOutcome;
+    try {
+      outcome = this.pruner.step(limits);
+    } catch (failure) {
+      done((failure as Error).message, null);
+      return;
+    }
+    done(null, outcome);
   }
 
   waitSync(): void {}
@@ -82,8 +102,12 @@ export class WorkerApplier implements BatchApplier {
     return this.started;
   }
 
-  apply(ops: WriteOp[], done: (error: string | null) => void): void {
-    this.send({ type: 'apply', ops }, (reply) => done(reply.error));
+  apply(ops: WriteOp[], retention: PruneLimits | null, done: (error: string | null, pruned: PruneOutcome | null) => void): void {
+    this.send({ type: 'apply', ops, retention }, (reply) => done(reply.error, (reply.value as PruneOutcome | null | undefined) ?? null));
+  }
+
+  prune(limits: PruneLimits, done: (error: string | null, outcome: PruneOutcome | null) => void): void {
+    this.send({ type: 'prune', limits }, (reply) => done(reply.error, reply.error === null ? (reply.value as PruneOutcome) : null));
   }
 
   waitSync(): void {

@@ -1,5 +1,6 @@
 // What the main thread's WorkerApplier and the storage writer thread say to each other.
 import type { MessagePort } from 'node:worker_threads';
+import type { PruneLimits } from './prune.js';
 import type { WriteOp } from './rows.js';
 
 export interface WriterWorkerData {
@@ -9,7 +10,12 @@ export interface WriterWorkerData {
   signal: SharedArrayBuffer;
 }
 
-export type WorkerRequest = { type: 'apply'; ops: WriteOp[] } | { type: 'pragma'; statement: string } | { type: 'close' };
+export type WorkerRequest =
+  /** With `retention`, the step that keeps the limits runs in the batch's transaction, right after its rows (the reply's value: a PruneOutcome). */
+  | { type: 'apply'; ops: WriteOp[]; retention: PruneLimits | null }
+  | { type: 'prune'; limits: PruneLimits }
+  | { type: 'pragma'; statement: string }
+  | { type: 'close' };
 
 /** The id of the reply the thread sends once, when its connection is open (or could not be). */
 export const OPENED = 0;

@@ -4,6 +4,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { prepareBatch, type BatchStatements } from './batch.js';
 import { openDatabase } from './db.js';
+import { commitAndPrune, MessagePruner } from './prune.js';
 import { OPENED, type WorkerReply, type WorkerRequest, type WriterWorkerData } from './writer-worker-protocol.js';
 
 /**
@@ -22,6 +23,7 @@ function serve({ file, port, signal }: WriterWorkerData): void {
   };
   let sqlite: Database.Database;
   let batch: BatchStatements;
+  let pruner: MessagePruner;
   try {
     // The main thread has applied the migrations before starting this thread.
     ({ sqlite } = openDatabase(file, { busyTimeoutMs: BUSY_TIMEOUT_MS, migrate: false }));
@@ -30,6 +32,7 @@ function serve({ file, port, signal }: WriterWorkerData): void {
     // cost at a million rows. Readers are not slowed by a WAL this size.
     sqlite.pragma('wal_autocheckpoint = 10000');
     batch = prepareBatch(sqlite);
+    pruner = new MessagePruner(sqlite);
   } catch (failure) {
     reply({ id: OPENED, error: (failure as Error).message });
     port.close();
@@ -40,7 +43,8 @@ function serve({ file, port, signal }: WriterWorkerData): void {
   port.on('message', (request: WorkerRequest & { id: number }) => {
     const answer: WorkerReply = { id: request.id, error: null };
     try {
-      if (request.type === 'apply') batch.applyAll(request.ops);
+      if (request.type === 'apply') answer.value = commitAndPrune(sqlite, batch, pruner, request.ops, request.retention);
+      else if (request.type === 'prune') answer.value = pruner.step(request.limits);
       else if (request.type === 'pragma') answer.value = sqlite.pragma(request.statement, { simple: true });
       else sqlite.close();
     } catch (failure) {

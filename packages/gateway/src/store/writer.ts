@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { InlineApplier, WorkerApplier, type BatchApplier } from './batch-applier.js';
 import { BatchRows } from './batch-rows.js';
+import type { PruneLimits, PruneOutcome } from './prune.js';
 import type { MessageRow, WriteOp } from './rows.js';
 
 export interface WriterOptions {
@@ -20,6 +21,8 @@ export interface WriterOptions {
   onFlushed?: (rows: MessageRow[]) => void;
   /** Called after each committed batch with all its ops (what else than messages is now on disk). */
   onCommitted?: (ops: readonly WriteOp[]) => void;
+  /** Called when a batch's pruning step (see setRetention) or a prune() call removed messages, or failed. */
+  onPruned?: (outcome: PruneOutcome) => void;
 }
 
 export interface WriterHealth {
@@ -52,6 +55,12 @@ export class Writer {
   /** Sequence number of queue[0]; every op enqueued gets the next one. */
   private queueStart = 0;
   private inFlight: { ops: WriteOp[]; end: number } | null = null;
+  /** A pruning step waiting for its turn (it runs between batches), and whether one runs now. */
+  private task: { limits: PruneLimits; resolve: (outcome: PruneOutcome | null) => void; reject: (error: Error) => void } | null = null;
+  private taskRunning = false;
+  /** The limits every batch's transaction enforces after its rows; null: no pruning with the batches. */
+  private retention: PruneLimits | null = null;
+  private idleWaiters: Array<() => void> = [];
   /** Every op below this is on disk or was dropped. */
   private settled = 0;
   private waiters: Waiter[] = [];
@@ -131,8 +140,36 @@ export class Writer {
    */
   async exclusive<T>(fn: () => T): Promise<T> {
     await this.flush();
-    while (this.inFlight) await this.flush();
+    while (this.inFlight || this.taskRunning) {
+      if (this.inFlight) await this.flush();
+      else await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
     return fn();
+  }
+
+  /**
+   * The retention limits each batch enforces in its own transaction, right
+   * after its rows (see commitAndPrune): the count never exceeds the limit by
+   * more than one batch, whatever the load.
+   */
+  setRetention(limits: PruneLimits | null): void {
+    this.retention = limits;
+  }
+
+  /**
+   * Runs one retention step (MessagePruner.step) on the connection that commits,
+   * between two batches: on the writer thread in the gateway, so deletes never
+   * hold the event loop and never contend with the batches for the lock.
+   * Resolves with null once the writer is closed.
+   */
+  prune(limits: PruneLimits): Promise<PruneOutcome | null> {
+    if (this.closed) return Promise.resolve(null);
+    if (this.task) return Promise.reject(new Error('a pruning step is already waiting'));
+    const result = new Promise<PruneOutcome | null>((resolve, reject) => {
+      this.task = { limits, resolve, reject };
+    });
+    if (!this.inFlight && !this.taskRunning) this.runTask();
+    return result;
   }
 
   health(): WriterHealth {
@@ -158,6 +195,8 @@ export class Writer {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.task?.resolve(null);
+    this.task = null;
     await this.applier.close();
   }
 
@@ -165,7 +204,7 @@ export class Writer {
     if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (this.inFlight) this.due = true;
+      if (this.inFlight || this.taskRunning) this.due = true;
       else this.send();
     }, ms);
     this.timer.unref();
@@ -173,7 +212,7 @@ export class Writer {
 
   /** Hands the front of the queue to the applier, unless a batch is already in flight. */
   private send(): void {
-    if (this.inFlight || this.queue.length === 0) return;
+    if (this.inFlight || this.taskRunning || this.queue.length === 0) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.due = false;
@@ -183,7 +222,10 @@ export class Writer {
     this.queueStart += count;
     const batch = { ops, end: this.queueStart };
     this.inFlight = batch;
-    this.applier.apply(ops, (error) => this.done(batch, error));
+    this.applier.apply(ops, this.retention, (error, pruned) => {
+      this.done(batch, error);
+      if (pruned && (pruned.removed > 0 || pruned.error)) this.options.onPruned?.(pruned);
+    });
   }
 
   private done(batch: { ops: WriteOp[]; end: number }, error: string | null): void {
@@ -195,6 +237,8 @@ export class Writer {
       this.report(`storage write failed: ${error}`);
       this.release(Number.POSITIVE_INFINITY);
       this.arm(Math.max(this.options.flushIntervalMs, 1000));
+      // Pruning still runs: what it deletes may be what a full disk needs.
+      if (this.task) this.runTask();
       return;
     }
     this.settled = batch.end;
@@ -207,9 +251,36 @@ export class Writer {
     if (rows.length > 0) this.options.onFlushed?.(rows);
     this.options.onCommitted?.(batch.ops);
     this.release(this.settled);
-    if (this.queue.length === 0) return;
+    if (this.task) this.runTask();
+    else this.next();
+  }
+
+  /** After a batch or a pruning step: the next batch now, or on the timer. */
+  private next(): void {
+    if (this.queue.length === 0 || this.closed) return;
+    // While storage fails only the retry timer sends.
+    if (this.error) return this.arm(Math.max(this.options.flushIntervalMs, 1000));
     if (this.due || this.waiters.length > 0 || this.queue.length >= this.options.flushBatchSize) this.send();
     else this.arm(this.options.flushIntervalMs);
+  }
+
+  private runTask(): void {
+    const task = this.task;
+    if (!task) return;
+    this.task = null;
+    this.taskRunning = true;
+    this.applier.prune(task.limits, (error, outcome) => {
+      this.taskRunning = false;
+      const idle = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of idle) resolve();
+      if (error !== null) task.reject(new Error(error));
+      else {
+        if (outcome && (outcome.removed > 0 || outcome.error)) this.options.onPruned?.(outcome);
+        task.resolve(outcome);
+      }
+      this.next();
+    });
   }
 
   /** Resolves the flushes waiting for ops up to `through` (all of them when storage failed: they would wait for the outage). */
