@@ -29,6 +29,8 @@ import type { DemoOptions } from './commands/demo.js';
 import type { ReplayOptions, VerifyOptions } from './commands/replay.js';
 import type { McpOptions } from './commands/mcp.js';
 import type { TokenOptions } from './commands/token.js';
+import type { AddFaultOptions, ListFaultsOptions } from './commands/fault.js';
+import { parseCount, parseProbability, parseSeconds, parseWhole } from './fault-flags.js';
 
 export interface ProgramContext {
   /**
@@ -60,6 +62,7 @@ export function buildProgram(context: ProgramContext): Command {
   addLogsCommands(program);
   addAuditCommand(program);
   addAlertCommands(program);
+  addFaultCommands(program);
   addReplayCommands(program);
   addGatewayMcpCommands(program);
   addClientCommands(program);
@@ -419,6 +422,82 @@ function addAlertCommands(program: Command): void {
     .action(async (server: string, _options: unknown, command: Command) => {
       const { acceptBaseline } = await import('./commands/alerts.js');
       await acceptBaseline({ ...command.optsWithGlobals<Omit<BaselineOptions, 'server'>>(), server });
+    });
+}
+
+function addFaultCommands(program: Command): void {
+  const fault = program
+    .command('fault')
+    .description('fault rules: make a server slow, fail, hang, cut its streams or change its answers, to test how a client copes (stored in <home>/mcp.json)');
+  fault
+    .command('add')
+    .description('add a rule; it acts on matching traffic at once (through the running gateway, else in mcp.json)')
+    .argument('<server>', 'server name, or "*" for every server')
+    .addOption(new Option('--action <type>', 'what to do').choices(['delay', 'error', 'toolError', 'hang', 'http', 'cut', 'reset', 'drop', 'rewrite', 'pause']).makeOptionMandatory())
+    .option('--method <method>', 'only this method, exact ("tools/call") or a prefix ("tools/*"); for answers, the method they answer')
+    .option('--tool <name>', 'only calls of this tool (and their answers)')
+    .addOption(new Option('--direction <direction>', 'requests or answers (default: what the action acts on)').choices(['client_to_server', 'server_to_client']))
+    .option('--session <id>', 'only this session')
+    .option('--times <count>', 'fire this many times, then stop', parseCount)
+    .option('--probability <p>', 'fire for this share of the matching messages (0 < p <= 1)', parseProbability)
+    .option('--ttl <seconds>', 'stop firing this many seconds from now', parseSeconds)
+    .option('--id <id>', 'the rule id (default: one is made up)')
+    .option('--ms <ms>', 'delay: milliseconds', parseCount)
+    .option('--jitter <ms>', 'delay: up to this many milliseconds more, at random', parseCount)
+    .addOption(new Option('--on <side>', 'delay: the request (before the upstream) or the answer (before the client)').choices(['request', 'response']))
+    .option('--code <code>', 'error: the JSON-RPC error code (default -32603)', parseWhole)
+    .option('--message <text>', 'error: the error message')
+    .option('--text <text>', 'toolError: the text of the isError result')
+    .option('--status <status>', 'http: the HTTP status (429, 500, 503, 404, ...)', parseWhole)
+    .option('--header <header>', 'http: a response header, "Name: value" (repeatable)', collectHeader)
+    .option('--body <body>', 'http: the response body')
+    .option('--after-events <count>', 'cut: close the SSE stream after this many events (default 0)', parseCount)
+    .option('--patch <json>', 'rewrite: RFC 6902 operations on the JSON-RPC message, as a JSON array')
+    .option('--timeout-ms <ms>', 'pause: continue unchanged after this long (default 60000)', parseCount)
+    .option('--only-next', 'pause: hold only the next matching message')
+    .option('--json', 'print the added rule as JSON')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  mcp-gateway fault add files --action delay --ms 2000 --tool read_file',
+        '  mcp-gateway fault add api --action http --status 429 --header "Retry-After: 5" --times 3',
+        '  mcp-gateway fault add api --action error --code -32603 --message "boom" --probability 0.2 --ttl 600',
+        '  mcp-gateway fault add api --action cut --after-events 2 --tool long_task',
+        '  mcp-gateway fault add api --action rewrite --method tools/list --patch \'[{"op":"replace","path":"/result/tools/0/description","value":"changed"}]\'',
+        '  mcp-gateway fault add api --action pause --tool deploy --only-next   # then Continue, edit or Abort in the inspector',
+        '',
+        'Rules are off by default; while one is active the inspector shows a banner naming it. Every change is audited.',
+      ].join('\n'),
+    )
+    .action(async (server: string, _options: unknown, command: Command) => {
+      const { addFault } = await import('./commands/fault.js');
+      await addFault({ ...command.optsWithGlobals<Omit<AddFaultOptions, 'server'>>(), server });
+    });
+  fault
+    .command('list')
+    .description('the rules, how often each fired (since the gateway started) and whether it is still active')
+    .option('--json', 'print {"faults": [...]} as GET /api/faults answers')
+    .action(async (_options: unknown, command: Command) => {
+      const { listFaults } = await import('./commands/fault.js');
+      await listFaults(command.optsWithGlobals<ListFaultsOptions>());
+    });
+  fault
+    .command('remove')
+    .alias('rm')
+    .description('remove one rule')
+    .argument('<id>', 'rule id, as fault list shows it')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const { removeFault } = await import('./commands/fault.js');
+      await removeFault({ ...command.optsWithGlobals<GlobalOptions>(), id });
+    });
+  fault
+    .command('clear')
+    .description('remove every rule: traffic passes untouched again')
+    .action(async (_options: unknown, command: Command) => {
+      const { clearFaults } = await import('./commands/fault.js');
+      await clearFaults(command.optsWithGlobals<GlobalOptions>());
     });
 }
 

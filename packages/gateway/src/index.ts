@@ -2,7 +2,10 @@
 export { startGateway, GatewayStartError, type RunningGateway, type StartOptions } from './server.js';
 export { resolveHome, ensurePrivateHome, homePaths, type HomePaths } from './home/home.js';
 export { findRunningGateway, processAlive, type RunningInfo, type RuntimeInfo } from './home/runtime.js';
-export { readRegistry, RegistryError } from './registry/file.js';
+export { readRegistry, RegistryError, updateRegistry } from './registry/file.js';
+export { describeIssues } from './registry/schema.js';
+export { faultRuleInputSchema, directionOf, type FaultRuleInput } from './faults/schema.js';
+export { prepareRule, ruleDetail, FaultInputError } from './faults/rules.js';
 export { writeAtomic, type AtomicWriteOptions } from './fs/atomic.js';
 export { putServer, deleteServer, validateEntry, resolveServers, RegistryInputError, type ResolvedServer } from './registry/registry.js';
 export { SERVER_NAME_PATTERN, transportOf, type ServerEntry } from './registry/schema.js';
