@@ -9,6 +9,9 @@
 //   node scripts/test-all.mjs --only gateway  build, then one suite (gateway | cli | e2e | package name);
 //                                             repeat --only or use a comma list for several
 //   node scripts/test-all.mjs --no-build      skip the `pnpm build` step
+//   node scripts/test-all.mjs --node24        also run the gateway and cli suites under Node 24 LTS (CI does):
+//                                             a workspace copy installed with it (scripts/node24.mjs), reports
+//                                             in .test-results/<pkg>-node24.json, counted in the closing line
 //
 // Steps: `pnpm build`; vitest in every packages/* workspace package that has a `test`
 // script (human + JSON reporter, JSON in .test-results/<pkg>.json); Playwright in e2e
@@ -23,6 +26,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE24, prepareNode24Workspace } from './node24.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS_DIR = path.join(REPO, '.test-results');
@@ -288,7 +292,7 @@ async function runSuite(suite) {
     r = await run(
       'pnpm',
       ['--dir', suite.dir, 'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${suite.json}`],
-      { timeoutMs: SUITE_TIMEOUT_MS },
+      { timeoutMs: SUITE_TIMEOUT_MS, env: suite.env },
     );
   } else if (suite.kind === 'playwright') {
     banner(`playwright: ${suite.pkgName}`);
@@ -306,6 +310,46 @@ async function runSuite(suite) {
   const res = judgeSuite(suite.id, { ...r, report, reportError: r.spawnError ?? reportError, kind: suite.kind });
   res.ms = r.ms;
   return res;
+}
+
+/** The suites that also run under Node 24 (--node24): the ones that load better-sqlite3 and spawn the gateway. */
+const NODE24_SUITES = ['gateway', 'cli'];
+
+/** Runs NODE24_SUITES of `suites` in a workspace copy installed with Node 24; one extra row for that set-up. */
+async function runUnderNode24(suites) {
+  const picked = suites.filter((s) => NODE24_SUITES.includes(s.id));
+  if (!picked.length) return [];
+  banner(`Node ${NODE24.version}: install a copy of the workspace`);
+  const setup = { name: `node ${NODE24.version} setup`, passed: 0, failed: 0, skipped: 0, status: 'ok', notes: [], warnings: [] };
+  const started = Date.now();
+  let prepared;
+  try {
+    prepared = prepareNode24Workspace({ log: (line) => console.log(dim(`[node24] ${line}`)) });
+  } catch (err) {
+    Object.assign(setup, { failed: 1, status: 'FAILED', ms: Date.now() - started });
+    setup.notes.push(`${firstLine(err.message)}; the ${picked.map((s) => s.id).join(' and ')} suites did NOT run under Node 24`);
+    console.error(red(String(err.message)));
+    return [setup];
+  }
+  setup.ms = Date.now() - started;
+  const results = [setup];
+  try {
+    for (const suite of picked) {
+      results.push(
+        await runSuite({
+          ...suite,
+          id: `${suite.id}@node24`,
+          pkgName: `${suite.pkgName} under Node ${prepared.version}`,
+          dir: path.join(prepared.root, path.relative(REPO, suite.dir)),
+          json: suite.json.replace(/\.json$/, '-node24.json'),
+          env: prepared.env,
+        }),
+      );
+    }
+  } finally {
+    prepared.cleanup();
+  }
+  return results;
 }
 
 function printTable(results) {
@@ -328,6 +372,7 @@ function printTable(results) {
 async function main(argv) {
   const only = [];
   let build = true;
+  let node24 = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--only') {
@@ -335,6 +380,7 @@ async function main(argv) {
       only.push(...argv[++i].split(','));
     } else if (a.startsWith('--only=')) only.push(...a.slice(7).split(','));
     else if (a === '--no-build') build = false;
+    else if (a === '--node24') node24 = true;
     else if (a === '-h' || a === '--help') return usage(null);
     else return usage(`unknown argument: ${a}`);
   }
@@ -372,6 +418,12 @@ async function main(argv) {
     results.push(res);
     warnings.push(...res.warnings);
   }
+  if (node24) {
+    for (const res of await runUnderNode24(suites)) {
+      results.push(res);
+      warnings.push(...res.warnings);
+    }
+  }
 
   printTable(results);
   for (const w of warnings) console.log(yellow(`warning: ${w}`));
@@ -392,7 +444,7 @@ async function main(argv) {
 }
 
 function usage(error) {
-  const text = 'usage: node scripts/test-all.mjs [--only gateway|cli|e2e[,...]] [--no-build]';
+  const text = 'usage: node scripts/test-all.mjs [--only gateway|cli|e2e[,...]] [--no-build] [--node24]';
   if (error) {
     console.error(red(`error: ${error}`));
     console.error(text);
