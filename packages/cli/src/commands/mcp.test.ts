@@ -27,7 +27,7 @@ describe('mcp-gateway mcp', () => {
   it('serves the gateway tools over stdio, starting a gateway in the background when none runs', async () => {
     const { home, cleanup } = tempHome();
     cleanups.push(cleanup);
-    const upstream: Upstream = await startUpstream();
+    const upstream: Upstream = await startUpstream({ replayTools: { suffix: '' } });
     cleanups.push(() => upstream.close());
     expect((await runCli(home, ['server', 'add', 'up', upstream.url])).code).toBe(0);
     const port = await freePort();

@@ -16,7 +16,7 @@ describe('mcp-gateway replay and verify', () => {
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    upstream = await startUpstream({ behaviour });
+    upstream = await startUpstream({ replayTools: behaviour });
     expect((await runCli(home, ['server', 'add', 'up', upstream.url])).code).toBe(0);
     gateway = await startGatewayProcess(home);
     const client = new Client({ name: 'cli-test', version: '1' });

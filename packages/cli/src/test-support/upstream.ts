@@ -12,21 +12,28 @@ export interface Upstream {
 }
 
 export interface UpstreamOptions {
-  /** Appended to what `lookup` answers; change it to change the server's behaviour. */
-  behaviour?: { suffix: string };
+  /**
+   * Also serve a read-only `lookup` (whose answer ends with `suffix`: change it
+   * to change the server's behaviour) and a read-only `broken` (isError), for
+   * replay and verify tests; without it the server has `echo` only.
+   */
+  replayTools?: { suffix: string };
 }
 
 function createMcpServer(options: UpstreamOptions): McpServer {
   const server = new McpServer({ name: 'test-upstream', version: '1.0.0' });
-  server.registerTool(
-    'lookup',
-    { description: 'Looks a key up', inputSchema: { key: TextContentSchema.shape.text }, annotations: { readOnlyHint: true } },
-    async ({ key }) => ({ content: [{ type: 'text', text: `value of ${key}${options.behaviour?.suffix ?? ''}` }] }),
-  );
-  server.registerTool('broken', { description: 'Always fails', annotations: { readOnlyHint: true } }, async () => ({
-    isError: true,
-    content: [{ type: 'text', text: 'it broke' }],
-  }));
+  const replay = options.replayTools;
+  if (replay) {
+    server.registerTool(
+      'lookup',
+      { description: 'Looks a key up', inputSchema: { key: TextContentSchema.shape.text }, annotations: { readOnlyHint: true } },
+      async ({ key }) => ({ content: [{ type: 'text', text: `value of ${key}${replay.suffix}` }] }),
+    );
+    server.registerTool('broken', { description: 'Always fails', annotations: { readOnlyHint: true } }, async () => ({
+      isError: true,
+      content: [{ type: 'text', text: 'it broke' }],
+    }));
+  }
   server.registerTool(
     'echo',
     {
