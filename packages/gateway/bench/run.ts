@@ -16,9 +16,10 @@ import { startup } from './sections/startup.js';
 import { store } from './sections/store.js';
 import { throughput } from './sections/throughput.js';
 import { breakdown } from './sections/breakdown.js';
+import { otel } from './sections/otel.js';
 
-const SECTIONS: Record<string, (ctx: Ctx) => Promise<void>> = { latency, throughput, sse, large, store, startup, breakdown };
-/** The issue's six measures; `breakdown` (where the cost goes) runs with --all or --only. */
+const SECTIONS: Record<string, (ctx: Ctx) => Promise<void>> = { latency, throughput, sse, large, store, startup, breakdown, otel };
+/** The issue's six measures; `breakdown` (where the cost goes) and `otel` (export on against off) run with --all or --only. */
 const DEFAULT_SECTIONS = ['latency', 'throughput', 'sse', 'large', 'store', 'startup'];
 
 const USAGE = `usage: pnpm bench [--quick] [--all | --only <section>[,<section>...]] [--profile] [--pin] [--rows N] [--keep] [--no-build]
