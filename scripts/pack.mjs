@@ -80,6 +80,8 @@ async function bundle() {
       main: 'packages/cli/dist/main.js',
       'writer-worker': 'packages/gateway/dist/store/writer-worker.js',
       'otel-worker': 'packages/gateway/dist/otel/otel-worker.js',
+      // alerts/service.ts starts it as ./worker.js beside itself.
+      worker: 'packages/gateway/dist/alerts/worker.js',
     },
     outdir: path.join(STAGE, 'lib'),
     chunkNames: 'chunk-[hash]',
@@ -98,6 +100,22 @@ async function bundle() {
     logLevel: 'warning',
   });
   return Object.keys(result.metafile.inputs);
+}
+
+/**
+ * Each thread the gateway starts from its own file (`new Worker(new URL('./x.js', import.meta.url))`)
+ * needs that file in lib/, so an entry above: a missing one would only fail when the thread starts.
+ */
+function checkThreadScripts() {
+  const lib = path.join(STAGE, 'lib');
+  const missing = new Set();
+  for (const file of readdirSync(lib)) {
+    const text = readFileSync(path.join(lib, file), 'utf8');
+    for (const [, name] of text.matchAll(/new URL\(\s*["']\.\/([\w.-]+\.m?js)["']\s*,\s*import\.meta\.url\s*\)/g)) {
+      if (!existsSync(path.join(lib, name))) missing.add(`lib/${name}`);
+    }
+  }
+  if (missing.size) fail(`the bundle loads ${[...missing].join(', ')}, which it does not have: add its script to entryPoints in scripts/pack.mjs`);
 }
 
 /** The package folder holding a bundled file, from the last node_modules/ in its path. */
@@ -210,6 +228,7 @@ async function main(argv) {
   rmSync(STAGE, { recursive: true, force: true });
   mkdirSync(STAGE, { recursive: true });
   stage(await bundle());
+  checkThreadScripts();
   const leaks = filesNamingThisMachine(STAGE);
   if (leaks.length) fail(`these files would ship a path of this machine: ${leaks.join(', ')}`);
 
