@@ -2,12 +2,9 @@
 // replaying: read-only and side-effecting tools, progress, a server-to-client
 // request, and a clock. Stateful Streamable HTTP (SSE or JSON answers).
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ElicitResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { serveStatefulMcp } from './serve-mcp.js';
 
 export interface ReplayUpstream {
   url: string;
@@ -66,51 +63,14 @@ export async function startReplayUpstream(options: { json?: boolean; requireAuth
     return server;
   };
 
-  const transports = new Map<string, StreamableHTTPServerTransport>();
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    void (async () => {
+  const served = await serveStatefulMcp(build, {
+    json: options.json ?? false,
+    before: (req, res) => {
       authorizations.push(req.headers.authorization);
-      if (options.requireAuth !== undefined && req.headers.authorization !== options.requireAuth) {
-        res.writeHead(401, { 'www-authenticate': 'Bearer' }).end('unauthorized');
-        return;
-      }
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const text = Buffer.concat(chunks).toString('utf8');
-      const sessionId = req.headers['mcp-session-id'];
-      let transport = typeof sessionId === 'string' ? transports.get(sessionId) : undefined;
-      if (!transport) {
-        if (typeof sessionId === 'string') {
-          res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } }));
-          return;
-        }
-        const created = new StreamableHTTPServerTransport({
-          sessionIdGenerator: randomUUID,
-          enableJsonResponse: options.json ?? false,
-          onsessioninitialized: (id) => void transports.set(id, created),
-          onsessionclosed: (id) => void transports.delete(id),
-        });
-        await build().connect(created);
-        transport = created;
-      }
-      await transport.handleRequest(req, res, text ? (JSON.parse(text) as unknown) : undefined);
-    })().catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    behaviour,
-    stored,
-    authorizations,
-    sessions: () => [...transports.keys()],
-    close: async () => {
-      for (const transport of transports.values()) await transport.close().catch(() => undefined);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (options.requireAuth === undefined || req.headers.authorization === options.requireAuth) return false;
+      res.writeHead(401, { 'www-authenticate': 'Bearer' }).end('unauthorized');
+      return true;
     },
-  };
+  });
+  return { url: served.url, behaviour, stored, authorizations, sessions: served.sessions, close: served.close };
 }

@@ -1,12 +1,10 @@
 // A real MCP server built with the official SDK, for tests: the upstream the
 // gateway proxies to. Stateful Streamable HTTP on node:http, port 0.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
 import { ElicitResultSchema, EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { serveStatefulMcp } from './serve-mcp.js';
 
 export interface TestUpstream {
   url: string;
@@ -71,79 +69,27 @@ function buildServer(options: TestUpstreamOptions): McpServer {
 }
 
 export async function startUpstream(options: TestUpstreamOptions = {}): Promise<TestUpstream> {
-  const transports = new Map<string, StreamableHTTPServerTransport>();
   const requests: TestUpstream['requests'] = [];
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
-    requests.push({ method: req.method ?? '', headers: req.headers, body });
-    let parsed: unknown;
-    try {
-      parsed = body ? JSON.parse(body) : undefined;
-    } catch {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error: upstream got invalid JSON' } }));
-      return;
-    }
-    const sessionId = req.headers['mcp-session-id'];
-    let transport = typeof sessionId === 'string' ? transports.get(sessionId) : undefined;
-    if (!transport) {
-      if (typeof sessionId === 'string') {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } }));
-        return;
-      }
-      const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-        sessionIdGenerator: randomUUID,
-        enableJsonResponse: options.json ?? false,
-        onsessioninitialized: (id) => {
-          transports.set(id, created);
-        },
-        onsessionclosed: (id) => {
-          transports.delete(id);
-        },
-      });
-      await buildServer(options).connect(created);
-      transport = created;
-    }
-    await transport.handleRequest(req, res, parsed);
-  };
-
-  const server = createServer((req, res) => {
-    const origin = req.headers.origin;
-    if (origin !== undefined && options.corsOrigins?.includes(origin)) {
+  const served = await serveStatefulMcp(() => buildServer(options), {
+    json: options.json ?? false,
+    onRequest: (req, body) => void requests.push({ method: req.method ?? '', headers: req.headers, body }),
+    before: (req, res) => {
+      const origin = req.headers.origin;
+      if (origin === undefined || !options.corsOrigins?.includes(origin)) return false;
       res.setHeader('access-control-allow-origin', origin);
       res.setHeader('vary', 'Origin');
       res.setHeader('access-control-expose-headers', 'mcp-session-id, mcp-protocol-version');
-      if (req.method === 'OPTIONS') {
-        requests.push({ method: 'OPTIONS', headers: req.headers, body: '' });
-        res.writeHead(204, {
-          'access-control-allow-methods': 'GET, POST, DELETE',
-          'access-control-allow-headers': 'content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id',
-          'access-control-max-age': '600',
-          'x-upstream-preflight': 'yes',
-        });
-        res.end();
-        return;
-      }
-    }
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    server,
-    requests,
-    close: async () => {
-      for (const transport of transports.values()) await transport.close().catch(() => undefined);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (req.method !== 'OPTIONS') return false;
+      requests.push({ method: 'OPTIONS', headers: req.headers, body: '' });
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST, DELETE',
+        'access-control-allow-headers': 'content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id',
+        'access-control-max-age': '600',
+        'x-upstream-preflight': 'yes',
+      });
+      res.end();
+      return true;
     },
-  };
+  });
+  return { url: served.url, server: served.server, requests, close: served.close };
 }
