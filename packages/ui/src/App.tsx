@@ -2,6 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useSyncExternalStore } from 'react';
 import { isUnauthorized, onAuthChange } from './api/client.js';
 import { StorageBanner } from './components/StorageBanner.js';
+import { FaultBanner } from './faults/FaultBanner.js';
+import { FaultsPage } from './faults/FaultsPage.js';
 import { useFeed, useFeedStatus } from './live/context.js';
 import { ServersPage } from './pages/ServersPage.js';
 import { SessionPage } from './pages/SessionPage.js';
@@ -21,6 +23,7 @@ const NAV = [
   ['/sessions', 'Sessions'],
   ['/stats', 'Stats'],
   ['/alerts', 'Alerts'],
+  ['/faults', 'Faults'],
 ] as const;
 
 const NEXT_THEME: Record<ThemeChoice, ThemeChoice> = { system: 'light', light: 'dark', dark: 'system' };
@@ -56,6 +59,7 @@ function Page({ path }: { path: string }) {
   if (session) return <SessionPage server={decodeURIComponent(session[1] ?? '')} id={decodeURIComponent(session[2] ?? '')} />;
   if (path === '/stats') return <StatsPage />;
   if (path === '/compose') return <ComposePage />;
+  if (path === '/faults') return <FaultsPage />;
   return (
     <main className="page narrow">
       <div className="empty-panel">
@@ -134,6 +138,7 @@ export function App() {
         </div>
       </header>
       <StorageBanner />
+      <FaultBanner />
       <AlertsSync />
       <Page path={path} />
     </div>

@@ -159,6 +159,8 @@ export class ExchangeCapture {
   private readonly local = new Map<string, PendingRequest>();
   private finished = false;
   private readonly origin: MessageOrigin;
+  /** Requests a fault rule edited or rewrote, by row: the client's original, whose answer is the edited one's too. */
+  private readonly editedFrom = new Map<number, number>();
 
   constructor(
     private readonly recorder: Recorder,
@@ -361,6 +363,7 @@ export class ExchangeCapture {
         exchangeId: this.id,
       };
       if (direction === 'client_to_server') this.local.set(localKey(message.id), pending);
+      if (mark?.relatedTo != null && direction === 'client_to_server') this.editedFrom.set(id, mark.relatedTo);
       pairing.add({ server, sessionId: this.sessionId, direction, id: message.id }, pending);
       if (message.progressToken !== null) relations.addProgressToken({ server, sessionId: this.sessionId, direction }, message.progressToken, id);
     } else if (isAnswer) {
@@ -371,6 +374,8 @@ export class ExchangeCapture {
         pairedId = request.rowId;
         durationMs = Math.round((at - request.at) * 1000) / 1000;
         sink.enqueue({ op: 'pair', requestId: request.rowId, responseId: id });
+        const original = this.editedFrom.get(request.rowId);
+        if (original !== undefined) sink.enqueue({ op: 'pair', requestId: original, responseId: id });
         const requesterScope = { server, sessionId: this.sessionId, direction: opposite(direction) };
         if (request.progressToken !== null) relations.forgetProgressToken(requesterScope, request.progressToken);
         const keys = inputRequiredKeys(message.value);

@@ -114,7 +114,12 @@ describe('breakpoints', () => {
     expect((await call).content).toEqual([{ type: 'text', text: 'edited' }]);
     const edited = rows().find((m) => m.injected === rule.id);
     expect(edited).toMatchObject({ direction: 'client_to_server', kind: 'request', method: 'tools/call' });
-    expect(rows().find((m) => m.id === edited?.relatedId)?.body).toContain('original');
+    const original = rows().find((m) => m.id === edited?.relatedId);
+    expect(original?.body).toContain('original');
+    // Both the client's request and the edited one it became have the answer the client got.
+    const answer = rows().find((m) => m.id === edited?.pairedId);
+    expect(answer).toMatchObject({ kind: 'response', direction: 'server_to_client' });
+    expect(original?.pairedId).toBe(answer?.id);
     // onlyNext: the next call is not held.
     expect((await client.callTool({ name: 'echo', arguments: { text: 'free' } })).content).toEqual([{ type: 'text', text: 'free' }]);
     expect((await audit()).find((e) => e.event === 'breakpoint.resolved')).toMatchObject({ subject: rule.id, detail: { outcome: 'edited' } });

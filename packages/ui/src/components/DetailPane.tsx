@@ -10,6 +10,7 @@ import { targetOf } from '../traffic/row.js';
 import { CopyButton } from './CopyButton.js';
 import { MessageView } from './MessageView.js';
 import { ReplayBadge } from './ReplayBadge.js';
+import { InjectedBadge } from './InjectedBadge.js';
 
 type Tab = 'message' | 'pair' | 'progress' | 'http' | 'addon';
 
@@ -190,6 +191,7 @@ export function DetailPane({ id, pending, onClose, onSelect, addon, banner }: {
               <h2>{title(message)}</h2>
               {message.isError && <span className="pill pill-error">error</span>}
               {message.origin === 'replay' && <ReplayBadge long replayOf={message.replayOf ?? (detail?.pair?.replayOf ?? null)} onOpen={onSelect} />}
+              {message.injected && <InjectedBadge long rule={message.injected} />}
             </>
           ) : (
             <h2>Message {id}</h2>

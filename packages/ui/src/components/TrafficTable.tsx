@@ -5,6 +5,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState, type UIEvent
 import { clockTime, bytes, duration, shortSession } from '../format/format.js';
 import { rowDuration, rowFailed, rowPending, type Row } from '../traffic/row.js';
 import { ReplayBadge } from './ReplayBadge.js';
+import { InjectedBadge } from './InjectedBadge.js';
 import { RowAlertBadge } from '../alerts/badges.js';
 
 export const ROW_HEIGHT = 26;
@@ -113,6 +114,7 @@ function TrafficRow({ row, index, selected, paired, isPair, folded, onOpen }: {
       <div role="gridcell" className="c-method" title={row.target ? `${row.method ?? ''} ${row.target}` : (row.method ?? '')}>
         {/* First, floated right: a long method is cut before it, not it. */}
         {row.origin === 'replay' && <ReplayBadge replayOf={row.replayOf} onOpen={onOpen} />}
+        {row.injected !== null && <InjectedBadge rule={row.injected} />}
         <RowAlertBadge ids={[row.id, row.pairedId]} />
         {row.method ?? <span className="muted">—</span>}
         {row.target !== null && <span className="target">{row.target}</span>}

@@ -21,6 +21,7 @@ function row(partial: Partial<Row>): Row {
     isError: false,
     origin: 'client',
     replayOf: null,
+    injected: null,
     pair: null,
     ...partial,
   };

@@ -13,6 +13,7 @@ import { compileQuery } from '../filter/query.js';
 import { isFiltered, parseTrafficView, queryIdentity, structuredOf, trafficSearch, type TrafficView } from '../filter/url.js';
 import { useFeed, useFeedStatus } from '../live/context.js';
 import { useReplayAddon } from '../replay/DetailReplay.js';
+import { bothAddons, useFaultAddon } from '../faults/DetailFault.js';
 import { Link, setSearch, useLocation } from '../router/router.js';
 import { foldPairs, TrafficStore } from '../traffic/store.js';
 import { rowPending, type Row } from '../traffic/row.js';
@@ -35,6 +36,8 @@ export function TrafficPage() {
   const queryClient = useQueryClient();
   const filterRef = useRef<HTMLInputElement>(null);
   const replayAddon = useReplayAddon();
+  const faultAddon = useFaultAddon();
+  const addon = useMemo(() => bothAddons(replayAddon, faultAddon), [replayAddon, faultAddon]);
 
   const update = useCallback(
     (patch: Partial<TrafficView>, replace = false) => setSearch(trafficSearch({ ...parseTrafficView(new URLSearchParams(window.location.search)), ...patch }), { replace }),
@@ -230,7 +233,7 @@ export function TrafficPage() {
             pending={selectedRow !== undefined && rowPending(selectedRow)}
             onClose={() => update({ open: false }, true)}
             onSelect={(id) => select(id, true)}
-            addon={replayAddon}
+            addon={addon}
             banner={alertBanner}
           />
         )}

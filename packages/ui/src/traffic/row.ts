@@ -24,6 +24,7 @@ export type Row = Pick<
   | 'isError'
   | 'origin'
   | 'replayOf'
+  | 'injected'
 > & {
   /** What a call is about: the tool of tools/call, the prompt of prompts/get, the URI of resources/read. */
   target: string | null;
@@ -58,6 +59,8 @@ export function toRow(record: MessageRecord & { pair?: PairSummary | null }, kno
     // A gateway from before replay sends neither field: its rows are all proxied traffic.
     origin: record.origin ?? 'client',
     replayOf: record.replayOf ?? null,
+    // Absent from gateways before fault rules: nothing was injected.
+    injected: record.injected ?? null,
     pair: pair === null ? null : { id: pair.id, kind: pair.kind, durationMs: pair.durationMs, isError: pair.isError },
   };
 }
