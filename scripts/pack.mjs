@@ -12,7 +12,8 @@
 //                    code-split, so `--version` and `--help` still load no gateway code
 //   lib/writer-worker.js  the storage writer thread, which the gateway starts from its own file
 //   lib/otel-worker.js    the OpenTelemetry exporter thread, started the same way when export is on
-//   lib/chunk-*.js   code both entries share
+//   lib/worker.js    the alerts analyzer thread, likewise (pack refuses a bundle that lacks such a file)
+//   lib/chunk-*.js   code the entries share
 //   ui/              packages/ui/dist
 //   drizzle/         the SQL migrations and meta/_journal.json (drizzle-kit's snapshots stay out)
 //   README.md (packages/release/README.md, the registry page), LICENSE, CHANGELOG.md,
