@@ -32,6 +32,7 @@ import { openDatabase } from './store/db.js';
 import { RetentionPruner } from './store/retention.js';
 import { highestId, Writer } from './store/writer.js';
 import { AlertService } from './alerts/service.js';
+import { ProcessMonitor } from './process-health/monitor.js';
 import { VERSION } from './version.js';
 
 export interface StartOptions {
@@ -43,7 +44,7 @@ export interface StartOptions {
   uiDir?: string;
   /** How long shutdown waits for in-flight requests before closing their connections. */
   drainMs?: number;
-  /** A stdio session idle this long has its process stopped (default 30 minutes). */
+  /** A stdio session idle this long has its process stopped (default stdio.idleMinutes of mcp.json, 30 minutes). */
   stdioIdleMs?: number;
   /** The API token; default MCP_GATEWAY_TOKEN, else the one kept in `<home>/token` (created on first start). */
   token?: string;
@@ -66,6 +67,8 @@ export interface RunningGateway {
   registry: LiveRegistry;
   writer: Writer;
   close(): Promise<void>;
+  /** Sizes of what is kept per session or per request in flight, for the steady-state checks: they fall back once sessions end. */
+  internals(): Record<string, number>;
   /** For an exit that cannot wait for close(): removes gateway.json if it is still ours, so nothing claims this process still runs. */
   forgetRuntimeFile(): void;
 }
@@ -209,7 +212,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     version: VERSION,
   });
 
-  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), replayer, rotateToken: () => gatewayToken.rotate(), otelHealth: () => otelExport.health(), alerts, faults, ...(options.demo ? { demo: options.demo } : {}) });
+  const processMonitor = new ProcessMonitor({ children: () => proxy.children() });
+  api = createApi({ registry, writer, audit, sqlite, paths, version: VERSION, baseUrl, log, processState: (name) => proxy.processState(name), processHealth: () => processMonitor.snapshot(), replayer, rotateToken: () => gatewayToken.rotate(), otelHealth: () => otelExport.health(), alerts, faults, ...(options.demo ? { demo: options.demo } : {}) });
   const app = createApp({
     // The bound address is always allowed, so 127.0.0.2 (say) can reach itself; the guard knows the usual loopback names.
     access: {
@@ -234,6 +238,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   try {
     server = await listen(app, host, boundPort);
   } catch (error) {
+    processMonitor.close();
     api.close();
     await alerts.close();
     await writer.close();
@@ -289,6 +294,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       sqlite.close();
       registry.close();
       await proxy.close();
+      processMonitor.close();
       removeRuntimeFile(paths.runtime, runtime);
     })();
     return closing;
@@ -308,8 +314,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     registry,
     writer,
     close,
+    internals: () => ({ ...prefixed('bridge', proxy.sizes()), pairingPending: recorder.pairing.size, pendingWrites: writer.health().pendingWrites }),
     forgetRuntimeFile,
   };
+}
+
+function prefixed(prefix: string, sizes: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(sizes).map(([key, n]) => [`${prefix}.${key}`, n]));
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {

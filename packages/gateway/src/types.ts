@@ -141,6 +141,20 @@ export interface GatewayHealth {
   otel: OtelHealth;
   /** The fault rules acting on traffic now (empty when none: the usual case). */
   faults: FaultView[];
+  /** The gateway process itself, to watch its steady state (absent only where the API runs without a gateway). */
+  process?: ProcessHealth;
+}
+
+/** `process` of /api/health. */
+export interface ProcessHealth {
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** 99th percentile of the event loop's delay over the last few seconds. */
+  eventLoopDelayP99Ms: number;
+  /** Open file descriptors (Linux /proc/self/fd); null where the system does not say. */
+  openFds: number | null;
+  /** stdio server processes running now. */
+  children: number;
 }
 
 // ---- fault rules (`"faults"` in mcp.json, /api/faults; see faults/) ----

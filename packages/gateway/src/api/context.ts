@@ -5,7 +5,7 @@ import type { LiveRegistry } from '../registry/registry.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { MessageQueries } from '../store/message-queries.js';
 import type { Writer } from '../store/writer.js';
-import type { OtelHealth } from '../types.js';
+import type { OtelHealth, ProcessHealth } from '../types.js';
 import type { UpstreamHealth } from './upstream-health.js';
 import type { Replayer } from '../replay/replayer.js';
 import type { ServerEntry } from '../registry/schema.js';
@@ -30,6 +30,8 @@ export interface ApiDeps {
   processState?: (server: string) => 'running' | 'not-running';
   /** OpenTelemetry export counts for /api/health; without it, export shows as off. */
   otelHealth?: () => OtelHealth;
+  /** The gateway process's memory, event-loop delay, descriptors and children for /api/health; without it, health has no `process`. */
+  processHealth?: () => ProcessHealth;
   /** The drift and poisoning analyzer (alerts/): alert and baseline endpoints wait for it to catch up; without it they read what is stored. */
   alerts?: { settled(): Promise<void>; baselinesChanged(server: string): void; rowsInserted(firstId: number, lastId: number): void };
   /** Fault rules and breakpoints (/api/faults, /api/breakpoints); without them those answer 503 and health lists none. */

@@ -21,6 +21,16 @@ export const gatewayHealthSchema = z.object({
   storage: z.object({ ok: z.boolean(), error: z.string().nullable(), pendingWrites: z.number(), droppedWrites: z.number() }),
   otel: z.object({ enabled: z.boolean(), exported: z.number(), dropped: z.number(), failed: z.number(), lastError: z.string().nullable() }),
   faults: z.array(faultViewSchema).describe('The fault rules acting on traffic now; empty when none'),
+  process: z
+    .object({
+      rssBytes: z.number(),
+      heapUsedBytes: z.number(),
+      eventLoopDelayP99Ms: z.number().describe('99th percentile of the event-loop delay over the last few seconds'),
+      openFds: z.number().nullable().describe('Open file descriptors (Linux); null where the system does not say'),
+      children: z.number().describe('stdio server processes running now'),
+    })
+    .optional()
+    .describe('The gateway process, to watch its steady state'),
 });
 
 export const serverViewSchema = z.object({

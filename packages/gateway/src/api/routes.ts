@@ -28,7 +28,8 @@ const OTEL_OFF = { enabled: false, exported: 0, dropped: 0, failed: 0, lastError
 
 /** GET /api/health, and the `health` event sent when storage fails or recovers. */
 export function gatewayHealth(deps: ApiDeps, storage: WriterHealth = deps.writer.health()): GatewayHealth {
-  return { status: storage.ok ? 'ok' : 'degraded', version: deps.version, storage, otel: deps.otelHealth?.() ?? OTEL_OFF, faults: deps.faults?.activeRules() ?? [] };
+  const own = deps.processHealth?.();
+  return { status: storage.ok ? 'ok' : 'degraded', version: deps.version, storage, otel: deps.otelHealth?.() ?? OTEL_OFF, faults: deps.faults?.activeRules() ?? [], ...(own ? { process: own } : {}) };
 }
 
 /** Every endpoint, in the order the OpenAPI document lists them. */

@@ -31,7 +31,7 @@ export interface ProxyOptions {
    * response is at its end), so this follows the cap, read per request.
    */
   maxCaptureBytes?: () => number;
-  /** A stdio session idle this long is closed (its process stopped). */
+  /** A stdio session idle this long is closed (its process stopped); default stdio.idleMinutes of mcp.json. */
   stdioIdleMs?: number;
   /** Recognises the gateway's own replay requests (see replay-mark.ts). */
   replayMarker: ReplayMarker;
@@ -46,6 +46,10 @@ export interface Proxy {
   mount(app: Hono): void;
   /** Whether a bridged (stdio) server has a process running now. */
   processState(server: string): 'running' | 'not-running';
+  /** stdio processes running now, every server together. */
+  children(): number;
+  /** Sizes of what the bridge keeps per session, for the steady-state checks. */
+  sizes(): { sessions: number; starting: number; live: number };
   /** A handler inside the gateway, recorded like an upstream under the name `server`. */
   recorded(server: string, handler: (request: Request) => Promise<Response>): (request: Request) => Promise<Response>;
   close(): Promise<void>;
@@ -64,6 +68,7 @@ export function createProxy(options: ProxyOptions): Proxy {
     maxRequestBytes,
     maxCaptureBytes,
     idleMs: options.stdioIdleMs,
+    stdioLimits: () => options.registry.settings().stdio,
     dispatcher,
     replayMarker: replay,
     faults: options.faults,
@@ -100,6 +105,8 @@ export function createProxy(options: ProxyOptions): Proxy {
       app.get('/.well-known/oauth-protected-resource/s/:name/mcp', oauth.route);
     },
     processState: (server) => (bridge.processes(server).length > 0 ? 'running' : 'not-running'),
+    children: () => bridge.children(),
+    sizes: () => bridge.sizes(),
     recorded: (server, handler) => recordedLocal({ recorder: options.recorder, server, maxRequestBytes, maxCaptureBytes }, handler),
     async close() {
       unsubscribe();

@@ -44,6 +44,10 @@ export class BridgeSession {
   private sessionIdValue: string | null = null;
   openGetStreams = 0;
   lastActivity = Date.now();
+  private markEnded: () => void = () => undefined;
+  private readonly ended = new Promise<void>((resolve) => {
+    this.markEnded = resolve;
+  });
 
   constructor(private readonly options: BridgeSessionOptions) {
     const opened = options.openChannel({
@@ -85,6 +89,30 @@ export class BridgeSession {
     return this.inflight.size > 0 || this.openGetStreams > 0;
   }
 
+  /** Calls of the client the upstream has not answered yet. */
+  get callsInFlight(): number {
+    return this.inflight.size;
+  }
+
+  get server(): string {
+    return this.options.server;
+  }
+
+  /** A stdio process (not a legacy SSE connection). */
+  get isProcess(): boolean {
+    return this.stream === 'stdio';
+  }
+
+  /** Closing or closed: it takes no new work. */
+  get isClosing(): boolean {
+    return this.closing !== null;
+  }
+
+  /** Resolves once the channel has ended (the process has exited) and the session is forgotten. */
+  whenEnded(): Promise<void> {
+    return this.ended;
+  }
+
   async start(): Promise<void> {
     await this.child.start();
     await this.transport.start();
@@ -104,6 +132,7 @@ export class BridgeSession {
     await this.transport.close().catch(() => undefined);
     this.channel.finish();
     this.options.onEnded(this);
+    this.markEnded();
   }
 
   private fromClient(message: JSONRPCMessage): void {
@@ -202,6 +231,7 @@ export class BridgeSession {
       await this.transport.close().catch(() => undefined);
       this.channel.finish(this.stream === 'stdio' ? `process ${how}` : how);
       this.options.onEnded(this);
+      this.markEnded();
     }
   }
 }

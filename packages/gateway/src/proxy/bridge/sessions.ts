@@ -13,6 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { ChannelFactory } from './channel.js';
 import type { ReplayMarker } from '../replay-mark.js';
 import { BridgeSession } from './session.js';
+import type { StdioLimits } from '../../registry/schema.js';
 import type { FaultInjector } from '../../faults/injector.js';
 import type { RecordedMessage } from '../../capture/recorder.js';
 import { requestFaults, type FaultScope } from '../fault-request.js';
@@ -23,7 +24,9 @@ export interface BridgeSessionsOptions {
   log: (message: string) => void;
   maxRequestBytes: number;
   maxCaptureBytes: () => number;
-  /** A session with no request and no open stream for this long is closed. */
+  /** `"stdio"` of mcp.json, read when a session starts and at every sweep. */
+  stdioLimits?: () => StdioLimits;
+  /** A session with no request and no open stream for this long is closed (default: stdio.idleMinutes). */
   idleMs?: number;
   /** The gateway's environment: the source of `${env:NAME}` and the inherited allow-list. */
   env?: NodeJS.ProcessEnv;
@@ -44,12 +47,35 @@ export interface BridgeSessionsOptions {
 export class BridgeSessions {
   private readonly sessions = new Map<string, BridgeSession>();
   private readonly starting = new Set<BridgeSession>();
-  private readonly sweeper: NodeJS.Timeout;
+  /** Every session from spawn until its channel has ended, closing ones included: what runs. */
+  private readonly live = new Set<BridgeSession>();
+  private sweeper: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(private readonly options: BridgeSessionsOptions) {
-    const idleMs = options.idleMs ?? 30 * 60 * 1000;
-    this.sweeper = setInterval(() => this.closeIdle(idleMs), Math.min(idleMs, 30_000));
+    this.sweepLater();
+  }
+
+  /** Idle is judged every 30 s, or more often for a shorter limit; re-read each time, as mcp.json may change. */
+  private sweepLater(): void {
+    if (this.closed) return;
+    this.sweeper = setTimeout(() => {
+      this.closeIdle(this.idleMs());
+      this.sweepLater();
+    }, Math.min(this.idleMs(), 30_000));
     this.sweeper.unref();
+  }
+
+  /** Child processes running now (stdio sessions, closing ones included), for /api/health. */
+  children(): number {
+    let n = 0;
+    for (const session of this.live) if (session.isProcess) n++;
+    return n;
+  }
+
+  /** What this keeps per session, for the steady-state checks (nothing is left once sessions end). */
+  sizes(): { sessions: number; starting: number; live: number } {
+    return { sessions: this.sessions.size, starting: this.starting.size, live: this.live.size };
   }
 
   async handle(raw: Request, server: ResolvedServer): Promise<Response> {
@@ -90,6 +116,8 @@ export class BridgeSessions {
       // Unknown or ended (the process exited): the client must initialize again.
       if (!session) return answerItself(404, 'Session not found', -32001);
     } else if (raw.method === 'POST' && body && isInitialize(body)) {
+      const full = server.transport === 'stdio' ? await this.makeRoom(server.name) : null;
+      if (full) return answerItself(503, full, -32000);
       try {
         session = await this.spawn(server, replay !== undefined);
       } catch (error) {
@@ -137,8 +165,10 @@ export class BridgeSessions {
   }
 
   async closeAll(): Promise<void> {
-    clearInterval(this.sweeper);
-    const all = [...this.sessions.values(), ...this.starting];
+    this.closed = true;
+    if (this.sweeper) clearTimeout(this.sweeper);
+    this.sweeper = null;
+    const all = [...this.live];
     await Promise.all(all.map((s) => s.close('the gateway is shutting down')));
   }
 
@@ -147,6 +177,51 @@ export class BridgeSessions {
     return [...this.sessions.entries()]
       .filter(([key]) => key.startsWith(`${name}\u0000`))
       .map(([, s]) => ({ sessionId: s.sessionId ?? '', pid: s.pid }));
+  }
+
+  /**
+   * At stdio.maxSessionsPerServer, closes the least recently used session with
+   * no call in flight (its next request gets 404, so its client starts again)
+   * and waits until its process has exited, so the server never has more
+   * processes than the limit. Returns why a new session is refused when every
+   * one has a call in flight.
+   */
+  private async makeRoom(name: string): Promise<string | null> {
+    for (;;) {
+      const max = this.limits().maxSessionsPerServer;
+      // Every process of the server counts: starting, running, and stopping.
+      const mine = [...this.live].filter((s) => s.server === name);
+      if (mine.length < max) return null;
+      let idlest: BridgeSession | null = null;
+      for (const session of mine) {
+        if (session.isClosing || session.callsInFlight > 0 || session.sessionId === null) continue;
+        if (this.sessions.get(sessionKey(name, session.sessionId)) !== session) continue;
+        if (!idlest || session.lastActivity < idlest.lastActivity) idlest = session;
+      }
+      if (idlest) {
+        // Forgotten now, so it is neither chosen twice nor found by its id while its process stops.
+        this.sessions.delete(sessionKey(name, idlest.sessionId as string));
+        const idleFor = Math.round((Date.now() - idlest.lastActivity) / 1000);
+        this.options.log(`stdio server "${name}": closed session ${idlest.sessionId} (least recently used, idle ${idleFor} s) to start a new one within stdio.maxSessionsPerServer (${max})`);
+        void idlest.close(`closed to make room: stdio.maxSessionsPerServer (${max}) reached`);
+        await idlest.whenEnded();
+        continue;
+      }
+      const stopping = mine.filter((s) => s.isClosing);
+      if (stopping.length > 0) {
+        await Promise.race(stopping.map((s) => s.whenEnded()));
+        continue;
+      }
+      return `stdio server "${name}" already runs ${mine.length} sessions, each with a call in flight: the limit is stdio.maxSessionsPerServer (${max}) in mcp.json. Retry when a call has finished, or raise the limit.`;
+    }
+  }
+
+  private limits(): StdioLimits {
+    return this.options.stdioLimits?.() ?? { maxSessionsPerServer: 50, idleMinutes: 30 };
+  }
+
+  private idleMs(): number {
+    return this.options.idleMs ?? this.limits().idleMinutes * 60_000;
   }
 
   private async spawn(server: ResolvedServer, forReplay: boolean): Promise<BridgeSession> {
@@ -163,15 +238,20 @@ export class BridgeSessions {
       },
       onEnded: (ended) => {
         this.starting.delete(ended);
-        if (ended.sessionId) this.sessions.delete(sessionKey(server.name, ended.sessionId));
+        this.live.delete(ended);
+        const key = ended.sessionId ? sessionKey(server.name, ended.sessionId) : null;
+        // Only itself: a session closed to make room is already gone from the map.
+        if (key && this.sessions.get(key) === ended) this.sessions.delete(key);
       },
     });
     this.starting.add(session);
+    this.live.add(session);
     try {
       await session.start();
     } catch (error) {
       this.starting.delete(session);
       await session.close('could not start');
+      this.live.delete(session);
       if (server.transport !== 'stdio') throw new Error(`Cannot connect to legacy SSE server "${server.name}": ${(error as Error).message}`);
       const command = server.entry.command ?? '';
       const cause = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `command not found (is "${command}" installed and on PATH?)` : (error as Error).message;
@@ -210,7 +290,8 @@ export class BridgeSessions {
 
   private closeIdle(idleMs: number): void {
     const now = Date.now();
-    for (const session of this.sessions.values()) {
+    // Sessions still starting too: an initialize the client gave up on leaves one that never gets an id.
+    for (const session of this.live) {
       if (!session.busy && now - session.lastActivity > idleMs) void session.close(`idle for ${Math.round(idleMs / 1000)} s`);
     }
   }
