@@ -35,7 +35,10 @@ export function ReplayResultView({ result, original, session, composed }: {
   const state = answerState(result.response);
   const ref = useRef<HTMLElement>(null);
   // A result below the editor would come unseen: bring each new one into view.
-  useEffect(() => ref.current?.scrollIntoView({ block: 'nearest' }), [result]);
+  // A block body: Chromium 156's scrollIntoView returns a promise, which React would call as the effect's cleanup.
+  useEffect(() => {
+    void ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [result]);
   const where = session === 'live' ? 'in the original session' : result.session ? 'in a fresh session' : 'as a fresh request';
   return (
     <section ref={ref} className="replay-result" aria-label={composed ? 'Result' : 'Replay result'}>
