@@ -159,6 +159,17 @@ describe('fault rules, as the SDK client meets them', () => {
     expect(request).toMatchObject({ method: 'tools/list', pairedId: delivered?.id });
     const detail = (await (await gateway.api(`/messages/${delivered?.id}`)).json()) as { message: MessageRecord };
     expect(detail.message.injected).toBe(rule.id);
+    const list = (await (await gateway.api(`/messages?server=up&method=tools/list&limit=10`)).json()) as { messages: MessageRecord[] };
+    expect(list.messages.find((m) => m.id === delivered?.id)?.injected).toBe(rule.id);
+    // The export carries the mark, and an import keeps it.
+    const lines = (await (await gateway.api('/export?server=up&method=tools/list')).text()).trim().split('\n');
+    const exported = lines.map((l) => JSON.parse(l) as { id: number; injected?: string });
+    expect(exported.find((l) => l.id === delivered?.id)?.injected).toBe(rule.id);
+    expect(exported.find((l) => l.id === original?.id)?.injected).toBeUndefined();
+    const imported = await gateway.api('/import', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: `${lines.join('\n')}\n` });
+    expect(imported.status, await imported.clone().text()).toBe(200);
+    const { firstId } = (await imported.json()) as { firstId: number };
+    expect(gateway.messages().filter((m) => m.id >= firstId && m.injected === rule.id)).toHaveLength(1);
   });
 
   it('an expired rule stops firing', async () => {

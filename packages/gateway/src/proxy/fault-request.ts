@@ -142,6 +142,13 @@ async function applyToRequest(scope: FaultScope, body: Buffer, message: Recorded
         case 'gone':
           return gone(scope, rule);
         case 'abort':
+          if (message.kind !== 'request') {
+            // Nothing to answer with an error: an aborted notification is not sent on, as the upstream would have taken it.
+            note({ action: 'pause', outcome: 'aborted' });
+            capture.gatewayAnswer(202, '', { rule });
+            capture.finish();
+            return { answer: new Response(null, { status: 202 }) };
+          }
           return answer(200, abortAnswer(message.jsonrpcId, outcome, rule));
         case 'continue':
           if (outcome.edited) {
