@@ -6,10 +6,12 @@
 //   hono-stream   @hono/node-server + Hono route shaped like the gateway's proxy: request body
 //                 read through Request.body, response relayed through a pull ReadableStream
 //   hono-buffer   the same Hono route, request body read with arrayBuffer() (node-server's fast path)
+//   node-agent    the bare hop: node:http server, node:http request through a keep-alive http.Agent,
+//                 both bodies piped, nothing else (the headline's reference: what one Node hop costs)
 // Prints {"url": ...} when listening.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createServer } from 'node:http';
+import { Agent as HttpAgent, createServer, request as httpRequest } from 'node:http';
 import { pipeline } from 'node:stream';
 import { Agent, request } from 'undici';
 
@@ -55,6 +57,30 @@ function nodePipe() {
   server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${server.address().port}` }) + '\n'));
 }
 
+function nodeAgent() {
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: Infinity });
+  const targets = Object.fromEntries(Object.entries(upstreams).map(([name, url]) => [name, new URL(url)]));
+  const server = createServer((req, res) => {
+    const target = targets[req.url.split('/')[2]];
+    const headers = { ...req.headers };
+    delete headers.host;
+    delete headers.connection;
+    delete headers['keep-alive'];
+    const up = httpRequest({ agent, hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers }, (upRes) => {
+      res.writeHead(upRes.statusCode, upRes.headers);
+      upRes.pipe(res);
+    });
+    up.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    res.on('close', () => !res.writableFinished && up.destroy());
+    req.pipe(up);
+  });
+  server.keepAliveTimeout = 30_000;
+  server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${server.address().port}` }) + '\n'));
+}
+
 function hono(buffered) {
   const app = new Hono();
   app.all('/s/:name/mcp', async (c) => {
@@ -92,6 +118,7 @@ function hono(buffered) {
 }
 
 if (mode === 'node-pipe') nodePipe();
+else if (mode === 'node-agent') nodeAgent();
 else if (mode === 'hono-stream') hono(false);
 else if (mode === 'hono-buffer') hono(true);
 else {
