@@ -17,13 +17,19 @@ import { store } from './sections/store.js';
 import { throughput } from './sections/throughput.js';
 import { breakdown } from './sections/breakdown.js';
 import { otel } from './sections/otel.js';
+import { soak } from './sections/soak.js';
+import { sessions } from './sections/sessions.js';
+import { store10m } from './sections/store10m.js';
 import { headline, hop } from './sections/hop.js';
 
-const SECTIONS: Record<string, (ctx: Ctx) => Promise<void>> = { hop, latency, throughput, sse, large, store, startup, breakdown, otel };
+const SECTIONS: Record<string, (ctx: Ctx) => Promise<void>> = { hop, latency, throughput, sse, large, store, startup, breakdown, otel, sessions, store10m };
+/** Scale sections, minutes each: only with --only. */
+const SCALE_SECTIONS = ['sessions', 'store10m'];
 /** The headline (against one bare Node hop), then the issue's six measures; `breakdown` (where the cost goes) and `otel` (export on against off) run with --all or --only. */
 const DEFAULT_SECTIONS = ['hop', 'latency', 'throughput', 'sse', 'large', 'store', 'startup'];
 
 const USAGE = `usage: pnpm bench [--quick] [--all | --only <section>[,<section>...]] [--profile] [--pin] [--rows N] [--keep] [--no-build]
+       pnpm bench --soak | --soak-quick [--soak-minutes N] [--only <section>,...]
 
   --quick       smaller samples (about 1.5 minutes); same sections, noisier figures
   --all         also run breakdown: reference proxies and micro-benchmarks of the recording path (+1.5 min)
@@ -31,13 +37,19 @@ const USAGE = `usage: pnpm bench [--quick] [--all | --only <section>[,<section>.
   --profile     run the shared gateway under node --cpu-prof; prints and saves its hottest functions
   --pin         Linux: client and upstream share CPU 0, the gateway gets CPU 1 (what the
                 gateway costs when it does not compete with them for the same cores)
-  --rows N      messages seeded for the store queries (default 1000000; --quick 200000)
+  --rows N      messages seeded for the store queries (default 1000000; --quick 200000; store10m: 10000000)
+  --soak        sustained mixed load for 20 minutes with low retention, sampled every 5 s and judged
+                after a 5-minute warm-up: a table, and an SVG plot under bench/results/ (alone unless --only)
+  --soak-quick  the same for 2 minutes (30 s warm-up), sampled every 3 s
+  --soak-minutes N   another length for --soak
+  scale sections, only with --only: sessions (1,000 HTTP sessions holding GET streams; 200 stdio
+                sessions abandoned), store10m (the store at 10,000,000 rows; seeding takes a while)
   --keep        keep the temporary homes (logs.db, gateway.log) for inspection
   --no-build    do not build, even when dist is missing or older than the sources
 `;
 
 function parseArgs(argv: string[]): BenchOptions & { build: boolean } {
-  const options: BenchOptions & { build: boolean } = { quick: false, only: null, profile: false, keep: false, rows: 0, build: true, pin: false };
+  const options: BenchOptions & { build: boolean } = { quick: false, only: null, profile: false, keep: false, rows: 0, rowsGiven: false, build: true, pin: false, soakMinutes: 0, soakQuick: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (): string => {
@@ -49,9 +61,17 @@ function parseArgs(argv: string[]): BenchOptions & { build: boolean } {
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--pin') options.pin = true;
-    else if (arg === '--all') options.only = Object.keys(SECTIONS);
+    else if (arg === '--all') options.only = Object.keys(SECTIONS).filter((name) => !SCALE_SECTIONS.includes(name));
+    else if (arg === '--soak') options.soakMinutes ||= 20;
+    else if (arg === '--soak-quick') {
+      options.soakMinutes = 2;
+      options.soakQuick = true;
+    } else if (arg === '--soak-minutes') options.soakMinutes = Number(value());
     else if (arg === '--no-build') options.build = false;
-    else if (arg === '--rows') options.rows = Number(value());
+    else if (arg === '--rows') {
+      options.rows = Number(value());
+      options.rowsGiven = true;
+    }
     else if (arg === '--only') options.only = value().split(',').map((s) => s.trim()).filter(Boolean);
     else if (arg.startsWith('--only=')) options.only = arg.slice(7).split(',');
     else if (arg === '--help' || arg === '-h') {
@@ -61,6 +81,9 @@ function parseArgs(argv: string[]): BenchOptions & { build: boolean } {
     else fail(`unknown argument ${arg}`);
   }
   for (const name of options.only ?? []) if (!SECTIONS[name]) fail(`unknown section "${name}"; sections are ${Object.keys(SECTIONS).join(', ')}`);
+  if (!Number.isFinite(options.soakMinutes) || options.soakMinutes < 0) fail('--soak-minutes must be a positive number');
+  // A soak alone, unless sections are asked for too.
+  if (options.soakMinutes > 0 && options.only === null) options.only = [];
   if (!options.rows) options.rows = options.quick ? 200_000 : 1_000_000;
   if (!Number.isInteger(options.rows) || options.rows < 1000) fail('--rows must be an integer ≥ 1000');
   return options;
@@ -142,6 +165,7 @@ async function main(): Promise<number> {
     results,
     upstream,
     log,
+    runId,
     gateway: () => {
       shared ??= startGatewayProc({
         servers: SERVERS(upstream),
@@ -164,6 +188,21 @@ async function main(): Promise<number> {
       log(`section ${name} could not run: ${message}`);
       results.errors.push({ section: name, error: message });
       results.add({ section: name, metric: 'could not run', unit: '', direct: null, gateway: null, compare: '', target: '', pass: false, note: (error as Error).message });
+    }
+  }
+
+  if (options.soakMinutes > 0) {
+    const plan = options.soakQuick
+      ? { minutes: options.soakMinutes, warmupMinutes: 0.5, sampleSeconds: 3, label: 'quick' }
+      : { minutes: options.soakMinutes, warmupMinutes: Math.min(5, options.soakMinutes / 4), sampleSeconds: 5, label: `${options.soakMinutes} min` };
+    log(`— soak (${plan.label})`);
+    try {
+      await soak(ctx, plan);
+    } catch (error) {
+      const message = (error as Error).stack ?? String(error);
+      log(`soak could not run: ${message}`);
+      results.errors.push({ section: 'soak', error: message });
+      results.add({ section: 'soak', metric: 'could not run', unit: '', direct: null, gateway: null, compare: '', target: '', pass: false, note: (error as Error).message });
     }
   }
 
@@ -210,8 +249,10 @@ async function main(): Promise<number> {
 
   const passed = results.rows.filter((r) => r.pass === true).length;
   const failed = results.rows.filter((r) => r.pass === false).length;
-  process.stdout.write(`\nmcp-gateway bench (${options.quick ? 'quick' : 'full'}${options.pin ? ', pinned: client and upstream on CPU 0, gateway on CPU 1' : ''}), ${report.machine.cpus} cores, ${process.version}, load ${loadBefore.join(' ')} → ${report.machine.loadAfter.join(' ')}, ${report.durationS} s\n\n`);
+  const kind = [options.soakMinutes > 0 ? `soak ${options.soakQuick ? 'quick' : `${options.soakMinutes} min`}` : '', names.length ? (options.quick ? 'quick' : 'full') : ''].filter(Boolean).join(' + ');
+  process.stdout.write(`\nmcp-gateway bench (${kind}${options.pin ? ', pinned: client and upstream on CPU 0, gateway on CPU 1' : ''}), ${report.machine.cpus} cores, ${process.version}, load ${loadBefore.join(' ')} → ${report.machine.loadAfter.join(' ')}, ${report.durationS} s\n\n`);
   if (headline) process.stdout.write(`${headline.text}\n(${headlineFile})\n\n`);
+  for (const text of results.texts) process.stdout.write(`${text}\n\n`);
   process.stdout.write(`${table}\n\n`);
   if (profile) process.stdout.write(`gateway CPU profile (${profile.file}):\n${renderProfile(profile.summary)}\n\n`);
   process.stdout.write(`targets: ${passed} met, ${failed} missed. Results: ${file}\n`);

@@ -70,6 +70,10 @@ function buildServer() {
       return { content: [{ type: 'text', text: `sent ${count}` }] };
     },
   );
+  server.registerTool('fail', { description: 'Always fails (a tool error, isError)', inputSchema: {} }, async () => ({
+    isError: true,
+    content: [{ type: 'text', text: 'this tool always fails' }],
+  }));
   server.registerTool(
     'big',
     { description: 'Returns a text result of `bytes` bytes', inputSchema: { bytes: z.number().int().min(1).max(512 * 1024 * 1024) } },
@@ -79,6 +83,18 @@ function buildServer() {
 }
 
 const sessions = { json: new Map(), sse: new Map() };
+// Clients that go away without DELETE (the soak abandons some): forget their sessions after a minute idle, as a real server would.
+const lastSeen = new Map();
+setInterval(() => {
+  const now = Date.now();
+  for (const [transport, seen] of lastSeen) {
+    if (now - seen.at > 60_000) {
+      lastSeen.delete(transport);
+      if (transport.sessionId) seen.map.delete(transport.sessionId);
+      void transport.close().catch(() => undefined);
+    }
+  }
+}, 30_000).unref();
 
 async function handleMcp(mode, req, res) {
   const chunks = [];
@@ -105,11 +121,15 @@ async function handleMcp(mode, req, res) {
       sessionIdGenerator: randomUUID,
       enableJsonResponse: mode === 'json',
       onsessioninitialized: (id) => map.set(id, created),
-      onsessionclosed: (id) => map.delete(id),
+      onsessionclosed: (id) => {
+        map.delete(id);
+        lastSeen.delete(created);
+      },
     });
     await buildServer().connect(created);
     transport = created;
   }
+  lastSeen.set(transport, { at: Date.now(), map });
   await transport.handleRequest(req, res, parsed);
 }
 

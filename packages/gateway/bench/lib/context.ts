@@ -8,8 +8,13 @@ export interface BenchOptions {
   profile: boolean;
   keep: boolean;
   rows: number;
+  /** --rows was given (store10m then seeds that many instead of 10,000,000). */
+  rowsGiven: boolean;
   /** Client and upstream on CPU 0, the gateway on CPU 1 (see procs.ts pinCpus). */
   pin: boolean;
+  /** --soak / --soak-quick: minutes of sustained load (0: no soak). */
+  soakMinutes: number;
+  soakQuick: boolean;
 }
 
 export interface Ctx {
@@ -19,6 +24,8 @@ export interface Ctx {
   /** The shared gateway (servers json, sse, raw), started on first use. */
   gateway(): Promise<GatewayProc>;
   log(message: string): void;
+  /** The run's file name stem under bench/results/ (an ISO time). */
+  runId: string;
 }
 
 export const SERVERS = (upstream: UpstreamProc): Record<string, { url: string; headers?: Record<string, string> }> => ({

@@ -123,19 +123,24 @@ export interface GatewayProc {
 
 export interface GatewayStartOptions {
   home?: string;
-  servers?: Record<string, { url: string; headers?: Record<string, string> }>;
+  servers?: Record<string, ServerEntry>;
+  /** More of mcp.json beside mcpServers (retention, stdio). */
+  settings?: Record<string, unknown>;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
 }
 
-export function writeRegistry(home: string, servers: Record<string, { url: string; headers?: Record<string, string> }>): void {
-  writeFileSync(join(home, 'mcp.json'), JSON.stringify({ mcpServers: servers }, null, 2), { mode: 0o600 });
+/** An HTTP server (url) or a stdio one (command), as mcp.json has them. */
+export type ServerEntry = { url: string; headers?: Record<string, string> } | { command: string; args?: string[]; env?: Record<string, string> };
+
+export function writeRegistry(home: string, servers: Record<string, ServerEntry>, settings: Record<string, unknown> = {}): void {
+  writeFileSync(join(home, 'mcp.json'), JSON.stringify({ mcpServers: servers, ...settings }, null, 2), { mode: 0o600 });
 }
 
 /** The real CLI, `mcp-gateway start`, as its own process. */
 export async function startGatewayProc(options: GatewayStartOptions = {}): Promise<GatewayProc> {
   const home = options.home ?? tempDir('home');
-  if (options.servers) writeRegistry(home, options.servers);
+  if (options.servers) writeRegistry(home, options.servers, options.settings);
   const spawnedAt = performance.now();
   const child = spawn(
     ...nodeCommand('proxy', [...(options.nodeArgs ?? []), CLI_MAIN, 'start', '--port', '0', '--home', home]),

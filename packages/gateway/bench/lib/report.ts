@@ -16,6 +16,8 @@ export class Results {
   readonly rows: Row[] = [];
   readonly details: Record<string, unknown> = {};
   readonly errors: Array<{ section: string; error: string }> = [];
+  /** Blocks of text printed before the table (the soak's samples, where its plot went). */
+  readonly texts: string[] = [];
 
   add(row: Row): void {
     this.rows.push(row);
@@ -23,6 +25,10 @@ export class Results {
 
   detail(section: string, value: unknown): void {
     this.details[section] = value;
+  }
+
+  text(block: string): void {
+    this.texts.push(block);
   }
 }
 

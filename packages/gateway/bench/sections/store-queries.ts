@@ -185,11 +185,19 @@ async function inProcess(sqlite: Database.Database): Promise<PageFn | null> {
     );
 }
 
-export async function storeQueries(ctx: Ctx): Promise<void> {
+export interface StoreQueriesPlan {
+  rows: number;
+  /** Spawn to listening on the seeded store (1 s at 1M rows, 2 s at 10M). */
+  startupTargetMs: number;
+}
+
+/** Seeds `rows` messages, starts a gateway on them and times the UI's queries; returns the home, for more measures on the same store. */
+export async function storeQueries(ctx: Ctx, plan: StoreQueriesPlan = { rows: ctx.options.rows, startupTargetMs: 1000 }): Promise<{ home: string; facts: SeedFacts }> {
   const { openDatabase } = await importDist<DistDb>('store/db.js');
   const home = tempDir('store1m');
   const file = join(home, 'logs.db');
-  const count = ctx.options.rows;
+  const count = plan.rows;
+  const label = count >= 1e6 ? `${Number((count / 1e6).toFixed(1))}M` : `${Math.round(count / 1000)}k`;
   ctx.log(`seeding ${count.toLocaleString('en-US')} messages into ${file}…`);
   const { sqlite: seedDb } = openDatabase(file);
   const { rebuildDerived } = await importDist<{ rebuildDerived(sqlite: Database.Database): void }>('store/derived.js');
@@ -209,7 +217,8 @@ export async function storeQueries(ctx: Ctx): Promise<void> {
     note: `bench setup, not a gateway figure: one transaction, secondary indexes${facts.ftsTable ? ` and the ${facts.ftsTable} full-text index` : ''} built after, with the sessions and zone map (${(facts.ms.indexes / 1000).toFixed(1)} s of it)`,
   });
 
-  const gw = await startGatewayProc({ home, servers: {} });
+  // Retention wide enough for the seeded store (by default the gateway keeps 1,000,000 messages and 2 GB, and would prune a larger one).
+  const gw = await startGatewayProc({ home, servers: {}, settings: { retention: { maxMessages: Math.max(1_000_000, count * 2), maxBytes: 2 ** 40 } } });
   const details: Record<string, unknown> = { facts, startupListenMs: gw.listenMs };
   ctx.results.add({
     section: 'startup',
@@ -218,8 +227,8 @@ export async function storeQueries(ctx: Ctx): Promise<void> {
     direct: null,
     gateway: gw.listenMs,
     compare: '',
-    target: '≤ 1000 ms',
-    pass: gw.listenMs <= 1000,
+    target: `≤ ${plan.startupTargetMs} ms`,
+    pass: gw.listenMs <= plan.startupTargetMs,
   });
   try {
     const viaApi = await apiAvailable(gw);
@@ -314,7 +323,7 @@ export async function storeQueries(ctx: Ctx): Promise<void> {
       const n = times.length;
       const target = c.fullText ? 100 : 25;
       ctx.results.add({
-        section: 'store 1M',
+        section: `store ${label}`,
         metric: `${c.fullText ? '' : 'list: '}${c.name} p95 (n=${n})`,
         unit: 'ms',
         direct: null,
@@ -340,5 +349,6 @@ export async function storeQueries(ctx: Ctx): Promise<void> {
   } finally {
     await gw.stop();
   }
-  ctx.results.detail('store.queries', details);
+  ctx.results.detail(plan.rows === ctx.options.rows ? 'store.queries' : `store.queries.${label}`, details);
+  return { home, facts };
 }
