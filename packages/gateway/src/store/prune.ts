@@ -41,6 +41,18 @@ const CALL_ROWS = 5000;
 const AGE_CHECK_MS = 1000;
 /** A full count(*) at least this often, whatever else happened. */
 const RECOUNT_MS = 60_000;
+/**
+ * The search index keeps a deleted message's terms (as delete markers beside
+ * them) until the segments holding both are merged, and under steady pruning
+ * the oldest, largest segments merge seldom: measured, the index grew to five
+ * times its live size, half the database, and the size limit then kept fewer
+ * messages. So after every so many deleted rows the step does some merging
+ * work itself: FTS5's 'merge' with a negative budget merges any segments
+ * (like 'optimize', a bounded number of pages at a time).
+ */
+const MERGE_AFTER_ROWS = 2000;
+/** Pages of merging per deleted row; about what keeps the index near its live size (measured: 1 page per 6 rows). */
+const MERGE_PAGES_PER_ROW = 1 / 5;
 
 /**
  * Deletes the oldest messages past the retention limits, in small
@@ -58,6 +70,8 @@ export class MessagePruner {
   private agedBelow = 0;
   private agedAt = Number.NEGATIVE_INFINITY;
   private agedFor = Number.NaN;
+  /** Rows deleted since the search index was last merged. */
+  private unmerged = 0;
   private readonly span: Database.Statement;
   private readonly countAll: Database.Statement;
   private readonly deleteOldest: Database.Statement;
@@ -67,6 +81,7 @@ export class MessagePruner {
   private readonly firstStderrKept: Database.Statement;
   private readonly deleteStderr: Database.Statement;
   private readonly nth: Database.Statement;
+  private readonly mergeIndex: Database.Statement;
 
   constructor(private readonly sqlite: Database.Database) {
     this.span = sqlite.prepare('SELECT (SELECT min(id) FROM messages) AS first, (SELECT max(id) FROM messages) AS last');
@@ -84,6 +99,7 @@ export class MessagePruner {
     // stderr ids follow time: the first line at or after the cut bounds the lines to delete.
     this.firstStderrKept = sqlite.prepare('SELECT id FROM stderr_lines WHERE timestamp >= ? ORDER BY id LIMIT 1').pluck();
     this.nth = sqlite.prepare('SELECT id FROM messages WHERE id >= ? ORDER BY id LIMIT 1 OFFSET ?').pluck();
+    this.mergeIndex = sqlite.prepare(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)`);
     this.deleteStderr = sqlite.prepare(`DELETE FROM stderr_lines WHERE id IN (SELECT id FROM stderr_lines WHERE id < ? ORDER BY id LIMIT ${STEP_ROWS})`);
   }
 
@@ -132,6 +148,11 @@ export class MessagePruner {
       if (done < STEP_ROWS) break;
     }
     if (this.count !== null) this.count = Math.max(0, this.count - removed);
+    this.unmerged += removed;
+    if (this.unmerged >= MERGE_AFTER_ROWS) {
+      this.mergeIndex.run(-Math.ceil(this.unmerged * MERGE_PAGES_PER_ROW));
+      this.unmerged = 0;
+    }
     this.tidy(lastExchange);
     // Oldest first: every id up to the last one deleted is gone.
     const more = removed >= CALL_ROWS && (oldest > CALL_ROWS || lastId + 1 < cut);

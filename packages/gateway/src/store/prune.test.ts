@@ -1,0 +1,63 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from './db.js';
+import type { PruneOutcome } from './prune.js';
+import type { WriteOp } from './rows.js';
+import { Writer } from './writer.js';
+
+function words(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `w${i.toString(36)}`);
+}
+
+describe('pruning on the committing connection', () => {
+  it('keeps the search index near the size of what it indexes while the oldest messages go', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mcp-gateway-prune-'));
+    const file = join(home, 'logs.db');
+    const { sqlite } = openDatabase(file);
+    const pruned: PruneOutcome[] = [];
+    // Batches commit on this thread (no worker): the same statements, in order, fast to test.
+    const writer = new Writer({ sqlite, onPruned: (o) => pruned.push(o) });
+    writer.setRetention({ maxMessages: 20_000, maxBytes: 2 ** 40, maxAgeMs: 3_600_000, ageLabel: '1 hour' });
+    const vocabulary = words(5000);
+    let seed = 1;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const body = (): string => `{"jsonrpc":"2.0","method":"notifications/message","params":{"data":"${Array.from({ length: 30 }, () => vocabulary[Math.floor(vocabulary.length * random() ** 2)]).join(' ')}"}}`;
+    try {
+      // 180,000 messages through a store that keeps 20,000: its whole content replaced nine times.
+      for (let batch = 0; batch < 600; batch++) {
+        for (let i = 0; i < 300; i++) {
+          const op: WriteOp = {
+            op: 'message',
+            row: {
+              id: writer.allocateMessageId(), timestamp: Date.now(), server: 'up', sessionId: null, direction: 'server_to_client', kind: 'notification',
+              method: 'notifications/message', jsonrpcId: null, pairedId: null, relatedId: null, durationMs: null, httpStatus: 200, exchangeId: null,
+              stream: 'get-sse', sseEventId: null, size: 200, body: body(), truncated: false, isError: false, redactions: [], origin: 'client', replayOf: null, injected: null,
+            },
+          };
+          writer.enqueue(op);
+        }
+        await writer.flush();
+      }
+      expect(sqlite.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(20_000);
+      expect(pruned.reduce((n, o) => n + o.removed, 0)).toBe(160_000);
+      const ftsBytes = (): number => sqlite.prepare("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'messages_fts%'").pluck().get() as number;
+      const kept = ftsBytes();
+      // The same index with every segment merged: what the live entries need.
+      sqlite.exec("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')");
+      const live = ftsBytes();
+      // Without the merging the pruner does, this index was 7.7 times its live size.
+      expect(kept / live).toBeLessThan(2);
+      // And still correct: a search finds only kept messages.
+      const found = sqlite.prepare("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'w0'").pluck().get() as number;
+      const scanned = (sqlite.prepare("SELECT body FROM messages").pluck().all() as string[]).filter((b) => / w0[ "]/.test(` ${b.slice(b.indexOf('"data":"') + 8)}`)).length;
+      expect(found).toBe(scanned);
+    } finally {
+      await writer.close();
+      sqlite.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
