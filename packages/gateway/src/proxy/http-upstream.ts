@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { Agent, ServerResponse } from 'node:http';
 import { request, type Dispatcher } from 'undici';
 import type { ExchangeCapture, Recorder } from '../capture/recorder.js';
 import type { ResolvedServer } from '../registry/registry.js';
@@ -13,10 +13,13 @@ import type { FaultInjector } from '../faults/injector.js';
 import type { RecordedMessage } from '../capture/recorder.js';
 import { requestFaults, type FaultScope } from './fault-request.js';
 import { faultedAnswer } from './fault-relay.js';
+import { nodeUpstreamRequest, readAll, type UpstreamAnswer } from './node-upstream.js';
 
 export interface HttpProxyOptions {
   recorder: Recorder;
   dispatcher: Dispatcher;
+  /** Plain http upstreams go through node:http with this keep-alive agent (see node-upstream.ts); https ones through the dispatcher. */
+  agent?: Agent;
   /** Request bodies larger than this get 413 instead of being forwarded. */
   maxRequestBytes: number;
   /** How much of one message the recorder holds to classify it (read per request); the rest is streamed past. */
@@ -51,16 +54,15 @@ export type TraceHeaders = (request: {
 const SMALL_BODY_BYTES = 1024 * 1024;
 
 async function answerWhole(
-  upstream: Dispatcher.ResponseData,
+  upstream: UpstreamAnswer,
   signal: AbortSignal,
   capture: ExchangeCapture,
   headers: ClientHeaders,
   maxCaptureBytes: number,
 ): Promise<Response> {
-  let body: Uint8Array<ArrayBuffer>;
+  let body: Buffer;
   try {
-    // undici copies the body into a fresh ArrayBuffer (never a SharedArrayBuffer).
-    body = (await upstream.body.bytes()) as Uint8Array<ArrayBuffer>;
+    body = await readAll(upstream.body);
   } catch (error) {
     if (signal.aborted) {
       capture.clientAborted('client disconnected');
@@ -70,11 +72,12 @@ async function answerWhole(
     capture.finish(message);
     return jsonRpcErrorResponse(502, jsonRpcError(null, message));
   }
-  capture.serverBody(collect(Buffer.from(body.buffer, body.byteOffset, body.byteLength), maxCaptureBytes));
+  capture.serverBody(collect(body, maxCaptureBytes));
   capture.finish();
   // Bytes and a plain record: @hono/node-server writes these with one writeHead and one end, no web stream.
   if (body.byteLength === 0) return new Response(null, { status: upstream.statusCode, headers });
-  return new Response(body, { status: upstream.statusCode, headers: withBody(headers) });
+  // Socket and undici buffers are never shared memory.
+  return new Response(body as Uint8Array<ArrayBuffer>, { status: upstream.statusCode, headers: withBody(headers) });
 }
 
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
@@ -156,18 +159,21 @@ export async function proxyToHttpUpstream(
     return jsonRpcErrorResponse(500, payload);
   }
 
-  let upstream: Dispatcher.ResponseData;
+  let upstream: UpstreamAnswer;
   try {
     const headers = upstreamRequestHeaders(incoming, configured, withoutGatewayToken(raw.headers, options));
     const traced = options.traceHeaders?.({ exchangeId: capture.id, server: server.name, method: raw.method, headers: incoming, body: forwarded });
     if (traced) for (const name in traced) headers[name] ??= traced[name] as string;
-    upstream = await request(upstreamUrl, {
-      method: raw.method as Dispatcher.HttpMethod,
-      headers,
-      body: forwarded,
-      signal: raw.signal,
-      dispatcher: options.dispatcher,
-    });
+    upstream =
+      upstreamUrl.protocol === 'http:' && options.agent
+        ? await nodeUpstreamRequest(upstreamUrl, { method: raw.method, headers, body: forwarded, signal: raw.signal, agent: options.agent })
+        : await request(upstreamUrl, {
+            method: raw.method as Dispatcher.HttpMethod,
+            headers,
+            body: forwarded,
+            signal: raw.signal,
+            dispatcher: options.dispatcher,
+          });
   } catch (error) {
     if (raw.signal.aborted) {
       capture.clientAborted('client disconnected before the upstream answered');

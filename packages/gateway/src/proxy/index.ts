@@ -12,6 +12,7 @@ import { BridgeSessions } from './bridge/sessions.js';
 import { recordedLocal } from './local.js';
 import { REPLAY_HEADER, type ReplayMarker } from './replay-mark.js';
 import { configuredHeadersCache } from '../registry/env-references.js';
+import { upstreamAgent } from './node-upstream.js';
 
 export interface ProxyOptions {
   registry: LiveRegistry;
@@ -59,6 +60,8 @@ export function createProxy(options: ProxyOptions): Proxy {
   // No header or body timeouts: a tool may legitimately think for minutes, and
   // event streams idle for hours. A client that gives up aborts the request.
   const dispatcher = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
+  // Proxied requests to plain http upstreams (see node-upstream.ts).
+  const agent = upstreamAgent();
   const maxRequestBytes = options.maxRequestBytes ?? 64 * 1024 * 1024;
   const maxCaptureBytes = options.maxCaptureBytes ?? (() => options.registry.settings().maxBodyBytes + 64 * 1024);
   const replay = options.replayMarker;
@@ -84,6 +87,7 @@ export function createProxy(options: ProxyOptions): Proxy {
   const http = {
     recorder: options.recorder,
     dispatcher,
+    agent,
     maxRequestBytes,
     maxCaptureBytes,
     gatewayHeaders: new Set<string>(['x-mcp-gateway-token', REPLAY_HEADER]),
@@ -112,6 +116,7 @@ export function createProxy(options: ProxyOptions): Proxy {
       unsubscribe();
       await bridge.closeAll();
       await dispatcher.close().catch(() => undefined);
+      agent.destroy();
     },
   };
 }
