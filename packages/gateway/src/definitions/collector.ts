@@ -70,7 +70,9 @@ export class Collector {
     const message = parse(row.body);
     if (!message) return [];
     if (row.kind === 'request' && row.direction === 'client_to_server') {
-      this.noteRequest(row, message);
+      // Only requests whose answer takes them: other results are scanned without their request,
+      // and remembering every tools/call kept 20,000 requests that were never looked at again.
+      if (row.method === 'initialize' || LIST_METHODS[row.method]) this.noteRequest(row, message);
       return [];
     }
     if (row.kind !== 'response' || row.direction !== 'server_to_client' || !isObject(message.result)) return [];
