@@ -60,4 +60,54 @@ describe('pruning on the committing connection', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('takes the stderr lines, exchanges and zone-map blocks older than every kept message with them', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mcp-gateway-prune-'));
+    const { sqlite } = openDatabase(join(home, 'logs.db'));
+    const writer = new Writer({ sqlite });
+    const count = (table: string): number => sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+    const message = (timestamp: number, exchangeId: number): WriteOp => ({
+      op: 'message',
+      row: {
+        id: writer.allocateMessageId(), timestamp, server: 'local', sessionId: 's1', direction: 'server_to_client', kind: 'notification', method: 'notifications/message',
+        jsonrpcId: null, pairedId: null, relatedId: null, durationMs: null, httpStatus: null, exchangeId, stream: 'stdio', sseEventId: null,
+        size: 2, body: '{}', truncated: false, isError: false, redactions: [], origin: 'client', replayOf: null, injected: null,
+      },
+    });
+    const exchange = (id: number, receivedAt: number): WriteOp => ({
+      op: 'exchange',
+      row: { id, server: 'local', sessionId: 's1', method: 'POST', path: '/s/local/mcp', status: 200, requestHeaders: {}, responseHeaders: {}, receivedAt, upstreamFirstByteAt: null, doneAt: null, error: null },
+    });
+    try {
+      const t0 = Date.now() - 60_000;
+      // 3,000 old messages on 30 exchanges with stderr beside them, then 500 new ones and one new stderr line.
+      for (let e = 0; e < 30; e++) {
+        const ex = writer.allocateExchangeId();
+        writer.enqueue(exchange(ex, t0 + e));
+        for (let i = 0; i < 100; i++) writer.enqueue(message(t0 + e * 100 + i, ex));
+        writer.enqueue({ op: 'stderr', server: 'local', sessionId: 's1', timestamp: t0 + e * 100, line: `old ${e}` });
+      }
+      await writer.flush();
+      const ex = writer.allocateExchangeId();
+      writer.enqueue(exchange(ex, Date.now()));
+      writer.setRetention({ maxMessages: 500, maxBytes: 2 ** 40, maxAgeMs: 3_600_000, ageLabel: '1 hour' });
+      for (let i = 0; i < 500; i++) writer.enqueue(message(Date.now(), ex));
+      writer.enqueue({ op: 'stderr', server: 'local', sessionId: 's1', timestamp: Date.now(), line: 'new' });
+      await writer.flush();
+      expect(count('messages')).toBe(500);
+      expect(sqlite.prepare('SELECT line FROM stderr_lines').pluck().all()).toEqual(['new']);
+      expect(count('exchanges')).toBe(1);
+      const { first } = sqlite.prepare('SELECT min(id) AS first FROM messages').get() as { first: number };
+      expect(sqlite.prepare('SELECT min(block) FROM message_blocks').pluck().get()).toBe(Math.floor(first / 1024));
+      // Once every kept message is newer than every line, the lines all go.
+      writer.enqueue({ op: 'stderr', server: 'local', sessionId: 's1', timestamp: Date.now() - 30_000, line: 'late but old' });
+      for (let i = 0; i < 600; i++) writer.enqueue(message(Date.now() + 1000, ex));
+      await writer.flush();
+      expect(count('stderr_lines')).toBe(0);
+    } finally {
+      await writer.close();
+      sqlite.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
 });

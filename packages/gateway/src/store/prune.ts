@@ -101,8 +101,10 @@ export class MessagePruner {
     );
     this.deleteBlocks = sqlite.prepare('DELETE FROM message_blocks WHERE block < ?');
     this.oldestTimestamp = sqlite.prepare('SELECT timestamp FROM messages ORDER BY id LIMIT 1').pluck();
-    // stderr ids follow time: the first line at or after the cut bounds the lines to delete.
-    this.firstStderrKept = sqlite.prepare('SELECT id FROM stderr_lines WHERE timestamp >= ? ORDER BY id LIMIT 1').pluck();
+    // stderr ids follow time: the first line at or after the cut bounds the lines to delete (all of them when none is that recent).
+    this.firstStderrKept = sqlite
+      .prepare('SELECT coalesce((SELECT id FROM stderr_lines WHERE timestamp >= ? ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM stderr_lines))')
+      .pluck();
     this.nth = sqlite.prepare('SELECT id FROM messages WHERE id >= ? ORDER BY id LIMIT 1 OFFSET ?').pluck();
     this.mergeIndex = sqlite.prepare(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)`);
     this.deleteStderr = sqlite.prepare(`DELETE FROM stderr_lines WHERE id IN (SELECT id FROM stderr_lines WHERE id < ? ORDER BY id LIMIT ${STEP_ROWS})`);
@@ -187,8 +189,8 @@ export class MessagePruner {
       if (first !== null) this.deleteBlocks.run(Math.floor(first / MESSAGE_BLOCK_SIZE));
       const oldest = this.oldestTimestamp.get() as number | undefined;
       if (oldest !== undefined) {
-        const keepFrom = this.firstStderrKept.get(oldest) as number | undefined;
-        if (keepFrom !== undefined) while (this.deleteStderr.run(keepFrom).changes === STEP_ROWS);
+        const keepFrom = this.firstStderrKept.get(oldest) as number | null;
+        if (keepFrom !== null) while (this.deleteStderr.run(keepFrom).changes === STEP_ROWS);
       }
     })();
     // The file shrinks as it goes (the database uses incremental auto-vacuum; a file from
