@@ -1,5 +1,5 @@
 import type { MessageFilter, Cursor } from '../store/message-filter.js';
-import { clearMessagesStepwise, firstIdFrom } from '../store/clear.js';
+import { firstIdFrom } from '../store/clear.js';
 import type { ClearEvent, ClearResult } from '../types.js';
 import { ERROR_RESPONSES, type ApiContext } from './context.js';
 import { badParameter, notFound } from './errors.js';
@@ -82,8 +82,9 @@ export function messageRoutes(ctx: ApiContext): RouteSpec[] {
           const byTime = query.until === undefined ? null : firstIdFrom(sqlite, query.until + 1, query.server);
           return Math.min(query.before ?? everything, byTime ?? everything);
         });
-        // Each step deletes while the writer thread is idle; recording goes on between steps.
-        const outcome = await clearMessagesStepwise(sqlite, { server: query.server, before }, (step) => writer.exclusive(step));
+        // Step by step on the writer thread, between its batches: recording goes on, and the event loop never deletes.
+        const outcome = await writer.clear({ server: query.server, before });
+        if (!outcome) throw new Error('the gateway is shutting down; nothing more was cleared');
         const event: ClearEvent = { server: query.server ?? null, before, removed: outcome.removed };
         ctx.feed.publish({ type: 'clear', data: event });
         ctx.deps.audit.record('logs.cleared', {

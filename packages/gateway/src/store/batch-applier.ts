@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { prepareBatch, type BatchStatements } from './batch.js';
-import { commitAndPrune, MessagePruner, type PruneLimits, type PruneOutcome } from './prune.js';
+import type { ClearFilter, ClearOutcome } from './clear.js';
+import { commitAndPrune, MessagePruner, SteppedClears, type PruneLimits, type PruneOutcome } from './prune.js';
 import type { WriteOp } from './rows.js';
 import { OPENED, type WorkerReply, type WorkerRequest, type WriterWorkerData } from './writer-worker-protocol.js';
 
@@ -23,6 +24,8 @@ export interface BatchApplier {
   apply(ops: WriteOp[], retention: PruneLimits | null, done: (error: string | null, pruned: PruneOutcome | null) => void): void;
   /** Deletes the oldest messages over `limits`, in a bounded step, on the connection that commits (see MessagePruner). */
   prune(limits: PruneLimits, done: (error: string | null, outcome: PruneOutcome | null) => void): void;
+  /** One step of clear `token` on the connection that commits (SteppedClears); `done` gets its outcome once finished. */
+  clearStep(token: number, filter: ClearFilter, done: (error: string | null, step: { done: ClearOutcome | null } | null) => void): void;
   /** Blocks this thread until the batch in flight, if any, is done and its `done` has run. */
   waitSync(): void;
   /** Runs a pragma on the connection that commits (tests use max_page_count to stand in for a full disk). */
@@ -34,10 +37,23 @@ export interface BatchApplier {
 export class InlineApplier implements BatchApplier {
   private readonly statements: BatchStatements;
   private readonly pruner: MessagePruner;
+  private readonly clears: SteppedClears;
 
   constructor(private readonly sqlite: Database.Database) {
     this.statements = prepareBatch(sqlite);
     this.pruner = new MessagePruner(sqlite);
+    this.clears = new SteppedClears(sqlite, this.pruner);
+  }
+
+  clearStep(token: number, filter: ClearFilter, done: (error: string | null, step: { done: ClearOutcome | null } | null) => void): void {
+    let step: { done: ClearOutcome | null };
+    try {
+      step = { done: this.clears.step(token, filter) };
+    } catch (failure) {
+      done((failure as Error).message, null);
+      return;
+    }
+    done(null, step);
   }
 
   apply(ops: WriteOp[], retention: PruneLimits | null, done: (error: string | null, pruned: PruneOutcome | null) => void): void {
@@ -108,6 +124,10 @@ export class WorkerApplier implements BatchApplier {
 
   prune(limits: PruneLimits, done: (error: string | null, outcome: PruneOutcome | null) => void): void {
     this.send({ type: 'prune', limits }, (reply) => done(reply.error, reply.error === null ? (reply.value as PruneOutcome) : null));
+  }
+
+  clearStep(token: number, filter: ClearFilter, done: (error: string | null, step: { done: ClearOutcome | null } | null) => void): void {
+    this.send({ type: 'clear-step', token, filter }, (reply) => done(reply.error, reply.error === null ? (reply.value as { done: ClearOutcome | null }) : null));
   }
 
   waitSync(): void {

@@ -22,7 +22,7 @@ const STEP = 1000;
  * never held for long; then gives the space back. Triggers keep the full-text
  * index and the sessions in step.
  */
-function* clearSteps(sqlite: Database.Database, filter: ClearFilter): Generator<void, ClearOutcome> {
+export function* clearSteps(sqlite: Database.Database, filter: ClearFilter): Generator<number, ClearOutcome> {
   const { where, params } = whereOf([
     ['server = ?', filter.server],
     ['id < ?', filter.before],
@@ -37,7 +37,8 @@ function* clearSteps(sqlite: Database.Database, filter: ClearFilter): Generator<
     removed += rows.length;
     for (const row of rows) if (row.exchange_id !== null && row.exchange_id > lastExchange) lastExchange = row.exchange_id;
     if (rows.length < STEP) break;
-    yield;
+    // Each step says how many messages it deleted (the writer thread keeps a count).
+    yield rows.length;
   }
 
   const byServer = filter.server !== undefined ? 'e.server = ? AND' : '';
@@ -52,7 +53,7 @@ function* clearSteps(sqlite: Database.Database, filter: ClearFilter): Generator<
              AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.exchange_id = e.id) LIMIT ${STEP})`,
         );
   const exchangeParams = filter.before === undefined ? serverParam : [...serverParam, lastExchange];
-  while (deleteExchanges.run(...exchangeParams).changes === STEP) yield;
+  while (deleteExchanges.run(...exchangeParams).changes === STEP) yield 0;
 
   // Time bounds of emptied id blocks would only make time filters read more.
   sqlite

@@ -110,4 +110,45 @@ describe('pruning on the committing connection', () => {
       rmSync(home, { recursive: true, force: true });
     }
   });
+
+  it('clears step by step on the committing connection, and the count retention keeps follows the clear', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mcp-gateway-prune-'));
+    const file = join(home, 'logs.db');
+    const { sqlite } = openDatabase(file);
+    // On the writer thread, as in the gateway.
+    const writer = new Writer({ sqlite, workerFile: file });
+    await writer.ready();
+    const count = (): number => sqlite.prepare('SELECT count(*) FROM messages').pluck().get() as number;
+    const add = async (n: number): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        writer.enqueue({
+          op: 'message',
+          row: {
+            id: writer.allocateMessageId(), timestamp: Date.now(), server: i % 2 ? 'a' : 'b', sessionId: null, direction: 'server_to_client', kind: 'notification',
+            method: 'notifications/message', jsonrpcId: null, pairedId: null, relatedId: null, durationMs: null, httpStatus: null, exchangeId: null, stream: null,
+            sseEventId: null, size: 2, body: '{}', truncated: false, isError: false, redactions: [], origin: 'client', replayOf: null, injected: null,
+          },
+        });
+      }
+      await writer.flush();
+    };
+    try {
+      writer.setRetention({ maxMessages: 3000, maxBytes: 2 ** 40, maxAgeMs: 3_600_000, ageLabel: '1 hour' });
+      await add(5000);
+      expect(count()).toBe(3000);
+      // Every message of server "a": 1,500, in two steps of 1,000 rows.
+      const outcome = await writer.clear({ server: 'a' });
+      expect(outcome?.removed).toBe(1500);
+      expect(count()).toBe(1500);
+      // The writer thread's count followed: 1,000 more are kept, not pruned as if 2,500 more were there.
+      await add(1000);
+      expect(count()).toBe(2500);
+      await add(1000);
+      expect(count()).toBe(3000);
+    } finally {
+      await writer.close();
+      sqlite.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
 });

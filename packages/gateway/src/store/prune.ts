@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { firstIdFrom } from './clear.js';
+import { clearSteps, firstIdFrom, type ClearFilter, type ClearOutcome } from './clear.js';
 import type { WriteOp } from './rows.js';
 import { MESSAGE_BLOCK_SIZE } from './schema.js';
 
@@ -113,6 +113,11 @@ export class MessagePruner {
   /** The writer committed `messages` new rows on this connection. */
   inserted(messages: number): void {
     if (this.count !== null) this.count += messages;
+  }
+
+  /** Something else on this connection (a clear's step) deleted `messages` rows. */
+  deleted(messages: number): void {
+    if (this.count !== null) this.count = Math.max(0, this.count - messages);
   }
 
   /** One bounded round: deletes the oldest messages over the limits, up to CALL_ROWS of them. */
@@ -236,4 +241,41 @@ export function commitAndPrune(
       return { removed: 0, before: null, reason: null, more: false, count: 0, bytes: 0, error: (failure as Error).message };
     }
   })();
+}
+
+/**
+ * Clears on the committing connection one step at a time, as clearMessages
+ * does in one go; the pruner's count follows what each step deletes.
+ */
+export class SteppedClears {
+  private readonly running = new Map<number, { steps: Generator<number, ClearOutcome>; deleted: number }>();
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly pruner: MessagePruner,
+  ) {}
+
+  /** Runs the next step of clear `token`; its outcome once it is done, else null. */
+  step(token: number, filter: ClearFilter): ClearOutcome | null {
+    let clear = this.running.get(token);
+    if (!clear) {
+      clear = { steps: clearSteps(this.sqlite, filter), deleted: 0 };
+      this.running.set(token, clear);
+    }
+    let step: IteratorResult<number, ClearOutcome>;
+    try {
+      step = clear.steps.next();
+    } catch (error) {
+      this.running.delete(token);
+      throw error;
+    }
+    if (!step.done) {
+      clear.deleted += step.value;
+      this.pruner.deleted(step.value);
+      return null;
+    }
+    this.running.delete(token);
+    this.pruner.deleted(step.value.removed - clear.deleted);
+    return step.value;
+  }
 }

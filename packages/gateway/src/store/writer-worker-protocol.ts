@@ -1,5 +1,6 @@
 // What the main thread's WorkerApplier and the storage writer thread say to each other.
 import type { MessagePort } from 'node:worker_threads';
+import type { ClearFilter } from './clear.js';
 import type { PruneLimits } from './prune.js';
 import type { WriteOp } from './rows.js';
 
@@ -14,6 +15,8 @@ export type WorkerRequest =
   /** With `retention`, the step that keeps the limits runs in the batch's transaction, right after its rows (the reply's value: a PruneOutcome). */
   | { type: 'apply'; ops: WriteOp[]; retention: PruneLimits | null }
   | { type: 'prune'; limits: PruneLimits }
+  /** One step of clear `token` (the thread keeps where it is); the value: { done: ClearOutcome | null }. */
+  | { type: 'clear-step'; token: number; filter: ClearFilter }
   | { type: 'pragma'; statement: string }
   | { type: 'close' };
 

@@ -4,7 +4,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { prepareBatch, type BatchStatements } from './batch.js';
 import { openDatabase } from './db.js';
-import { commitAndPrune, MessagePruner } from './prune.js';
+import { commitAndPrune, MessagePruner, SteppedClears } from './prune.js';
 import { OPENED, type WorkerReply, type WorkerRequest, type WriterWorkerData } from './writer-worker-protocol.js';
 
 /**
@@ -24,6 +24,7 @@ function serve({ file, port, signal }: WriterWorkerData): void {
   let sqlite: Database.Database;
   let batch: BatchStatements;
   let pruner: MessagePruner;
+  let clears: SteppedClears;
   try {
     // The main thread has applied the migrations before starting this thread.
     ({ sqlite } = openDatabase(file, { busyTimeoutMs: BUSY_TIMEOUT_MS, migrate: false }));
@@ -33,6 +34,7 @@ function serve({ file, port, signal }: WriterWorkerData): void {
     sqlite.pragma('wal_autocheckpoint = 10000');
     batch = prepareBatch(sqlite);
     pruner = new MessagePruner(sqlite);
+    clears = new SteppedClears(sqlite, pruner);
   } catch (failure) {
     reply({ id: OPENED, error: (failure as Error).message });
     port.close();
@@ -45,6 +47,7 @@ function serve({ file, port, signal }: WriterWorkerData): void {
     try {
       if (request.type === 'apply') answer.value = commitAndPrune(sqlite, batch, pruner, request.ops, request.retention);
       else if (request.type === 'prune') answer.value = pruner.step(request.limits);
+      else if (request.type === 'clear-step') answer.value = { done: clears.step(request.token, request.filter) };
       else if (request.type === 'pragma') answer.value = sqlite.pragma(request.statement, { simple: true });
       else sqlite.close();
     } catch (failure) {
