@@ -38,6 +38,8 @@ const SEVERITY = new Map([...POISONING_RULES, ...DRIFT_RULES].map((rule) => [rul
 /** Only tool and prompt lists are compared across clients: resource lists legitimately follow each client's roots. */
 const BAIT_KINDS: ReadonlySet<DefinitionKind> = new Set(['tools', 'prompts']);
 const MAX_SESSIONS = 10_000;
+/** Distinct lists kept for sharing (a server has a handful; more only when they change often). */
+const MAX_LISTS = 1_000;
 
 interface Raise {
   kind: AlertKind;
@@ -67,6 +69,8 @@ export class Analyzer {
   private readonly serverTools = new Map<string, ReadonlySet<string>>();
   private servers: readonly string[] = [];
   private readonly contexts = new Map<string, ScanContext>();
+  /** One object per distinct list (by hash), shared by every session that got it. */
+  private readonly lists = new Map<string, CanonicalList>();
 
   constructor(private readonly options: AnalyzerOptions = {}) {
     this.collector = new Collector(options.collector);
@@ -76,6 +80,12 @@ export class Analyzer {
       this.nextAlertId = Math.max(this.nextAlertId, alert.id + 1);
     }
     for (const [server, names] of options.toolNames ?? []) this.serverTools.set(server, new Set(names));
+  }
+
+  /** The session was deleted: nothing more of it comes, so what is kept for it goes. */
+  endSession(server: string, session: string): void {
+    for (const kind of Object.keys(KIND_FIELD)) this.sessionLists.delete(`${server}\u0000${session}\u0000${kind}`);
+    this.collector.endSession(server, session);
   }
 
   /** The registered servers (for the shadowing rule). */
@@ -153,7 +163,11 @@ export class Analyzer {
       this.serverTools.set(server, new Set(list.entries.map((e) => e.key)));
       this.contexts.clear();
     }
-    const seen: SeenList = { list, session, client, serverVersion: observation.serverVersion, messageId: observation.messageId, timestamp: observation.timestamp };
+    // Sessions mostly get the same lists: kept once, not once per session (measured: ~2 KB per
+    // session with a tools list, growing the thread's heap until the session cap).
+    const shared = this.lists.get(list.hash) ?? list;
+    if (shared === list) remember(this.lists, list.hash, list, MAX_LISTS);
+    const seen: SeenList = { list: shared, session, client, serverVersion: observation.serverVersion, messageId: observation.messageId, timestamp: observation.timestamp };
     const at = { server, session, messageId: observation.messageId, timestamp: observation.timestamp };
     const listPath = kind === 'initialize' ? '$.result' : jsonPath('$.result', KIND_FIELD[kind]);
 
@@ -298,8 +312,8 @@ function summary(seen: SeenList, what: string): string {
   return [`${what}: ${client}, session ${seen.session ?? '(none)'}, message ${seen.messageId}`, ...lines].join('\n');
 }
 
-function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+function remember<K, V>(map: Map<K, V>, key: K, value: V, max = MAX_SESSIONS): void {
   map.delete(key);
   map.set(key, value);
-  if (map.size > MAX_SESSIONS) map.delete(map.keys().next().value as K);
+  if (map.size > max) map.delete(map.keys().next().value as K);
 }

@@ -64,7 +64,13 @@ export class AlertService {
 
   /** The ops of a committed batch (Writer.onCommitted): alerts among them are now on disk. */
   committed(ops: readonly WriteOp[]): void {
-    for (const op of ops) if (op.op === 'alert') this.options.publish(op.write.alert);
+    for (const op of ops) {
+      if (op.op === 'alert') this.options.publish(op.write.alert);
+      // A DELETE ends its session: the thread forgets what it kept for it (after the session's rows, sent before).
+      else if (op.op === 'exchange' && op.row.method === 'DELETE' && op.row.sessionId !== null && !this.closed) {
+        this.post({ type: 'ended', server: op.row.server, session: op.row.sessionId });
+      }
+    }
   }
 
   /**

@@ -22,7 +22,9 @@ export type ToAnalyzer =
   /** Rows with these ids were inserted without passing the writer (an import): read them from the database. */
   | { type: 'inserted'; firstId: number; lastId: number }
   /** Answer `synced` once everything sent before is analyzed and its ops sent back. */
-  | { type: 'sync'; id: number };
+  | { type: 'sync'; id: number }
+  /** The client deleted this session: what is kept for it can go. */
+  | { type: 'ended'; server: string; session: string };
 
 export type FromAnalyzer =
   | { type: 'ops'; ops: WriteOp[] }

@@ -52,6 +52,7 @@ function serve({ file, servers, startAfter }: AnalyzerWorkerData): void {
   let catchingUp = true;
   const live: AnalysisRow[] = [];
   const syncs: number[] = [];
+  const ended: Array<{ server: string; session: string }> = [];
   const methods = [...ANALYZED_METHODS];
 
   const analyze = (rows: readonly AnalysisRow[]): void => {
@@ -83,6 +84,7 @@ function serve({ file, servers, startAfter }: AnalyzerWorkerData): void {
     }
     catchingUp = false;
     analyze(live.splice(0));
+    for (const { server, session } of ended.splice(0)) analyzer.endSession(server, session);
     for (const id of syncs.splice(0)) send({ type: 'synced', id });
   };
 
@@ -119,6 +121,11 @@ function serve({ file, servers, startAfter }: AnalyzerWorkerData): void {
       case 'sync':
         if (catchingUp) syncs.push(message.id);
         else send({ type: 'synced', id: message.id });
+        break;
+      case 'ended':
+        // After the rows sent before it: while catching up those wait in `live`.
+        if (catchingUp) ended.push({ server: message.server, session: message.session });
+        else analyzer.endSession(message.server, message.session);
         break;
     }
   });

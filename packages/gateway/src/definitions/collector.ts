@@ -85,6 +85,12 @@ export class Collector {
     return list ? this.page(row, list.kind, list.field, result, request) : [];
   }
 
+  /** The session ended: its client info and any list it was paging through go. */
+  endSession(server: string, session: string): void {
+    this.sessions.delete(`${server}\u0000${session}`);
+    for (const kind of Object.values(LIST_METHODS)) this.pages.delete(`${server}\u0000${session}\u0000${kind.kind}`);
+  }
+
   private noteRequest(row: AnalysisRow, message: JsonObject): void {
     const params = isObject(message.params) ? message.params : {};
     const meta = isObject(params._meta) ? params._meta : {};
